@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the atlas and its tests need on a fresh Debian machine, and nothing twice:
+# uv, the locked Python environment, Debian's Chromium (browser tests and PNG export) and a font.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export UV_PYTHON_DOWNLOADS=never   # use the machine's Python; never download one
+if ! python3 -m uv --version >/dev/null 2>&1; then
+  python3 -m pip install --quiet "uv>=0.5,<1"
+fi
+python3 -m uv sync --frozen --quiet
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} with apt-get" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
