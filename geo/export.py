@@ -1,0 +1,108 @@
+"""The data pack: what an analyst opens in QGIS or a spreadsheet.
+
+`layers.geojson`, `figures.csv` and `events.csv` are a contract read by outside checks:
+keep their names and columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from geo.layers import measured_length_km
+from geo.models import Dataset
+
+
+def layers_collection(ds: Dataset) -> dict[str, Any]:
+    """Every feature with all its properties, its layer and (for lines) its measured length."""
+    features = []
+    for f in ds.features:
+        props = f.props.model_dump(mode="json")
+        props["layer"] = f.layer
+        length = measured_length_km(f)
+        if length is not None:
+            props["length_km"] = length
+        features.append(
+            {"type": "Feature", "id": f.id, "properties": props, "geometry": f.geometry}
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "sources": [s.meta.model_dump(mode="json") for s in ds.sources.values()],
+    }
+
+
+FIGURE_COLUMNS = [
+    "id",
+    "metric",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "period",
+    "date",
+    "source",
+    "source_title",
+    "quote",
+]
+EVENT_COLUMNS = [
+    "id",
+    "date",
+    "date_precision",
+    "date_note",
+    "title",
+    "topic",
+    "related_features",
+    "sources",
+    "citations",
+]
+
+
+def figure_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """One row per figure, its citation spelled out."""
+    return [
+        {
+            **f.model_dump(mode="json", exclude={"citation"}),
+            "source": f.citation.source,
+            "source_title": ds.sources[f.citation.source].meta.title,
+            "quote": f.citation.quote,
+        }
+        for f in ds.figures
+    ]
+
+
+def event_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """One row per event; its citations as a JSON list so that quotes survive intact."""
+    return [
+        {
+            **e.model_dump(mode="json", exclude={"citations", "related_features"}),
+            "related_features": ";".join(e.related_features),
+            "sources": ";".join(dict.fromkeys(c.source for c in e.citations)),
+            "citations": json.dumps([c.model_dump() for c in e.citations], ensure_ascii=False),
+        }
+        for e in ds.events
+    ]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """Write rows as UTF-8 CSV with a header row."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_pack(ds: Dataset, out: Path) -> list[Path]:
+    """Write the data pack into `out`; return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    layers = out / "layers.geojson"
+    layers.write_text(
+        json.dumps(layers_collection(ds), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    figures = out / "figures.csv"
+    write_csv(figures, FIGURE_COLUMNS, figure_rows(ds))
+    events = out / "events.csv"
+    write_csv(events, EVENT_COLUMNS, event_rows(ds))
+    return [layers, figures, events]

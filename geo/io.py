@@ -1,0 +1,81 @@
+"""Reading data files and turning what is wrong with them into Problems."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from geo.models import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def rel(path: Path, root: Path) -> str:
+    """The path as the maintainer knows it: relative to the data folder's parent."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def read_json(path: Path, root: Path, problems: list[Problem]) -> Any | None:
+    """Parse a JSON file; on failure record one problem naming the line and column."""
+    name = rel(path, root)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(name, "-", "-", "file is missing"))
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(name, "-", "-", f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+        )
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(
+                name, "-", "-", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            )
+        )
+    return None
+
+
+def records(
+    data: Any, key: str, file: str, problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (index, record) of the list `data[key]`, recording a problem for anything else."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(file, "-", key, f"expected a list under {key!r}"))
+        return
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(file, f"#{i}", "-", f"expected an object, got {item!r:.60}"))
+            continue
+        yield i, item
+
+
+def record_name(raw: dict[str, Any], index: int) -> str:
+    """A record's id if it has a usable one, else its position."""
+    rid = raw.get("id")
+    return rid if isinstance(rid, str) and rid else f"#{index}"
+
+
+def parse(
+    model: type[M], raw: Any, file: str, record: str, problems: list[Problem], prefix: str = ""
+) -> M | None:
+    """Validate `raw` as `model`; on failure record one problem per error, naming the field."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "-"
+            where = f"{prefix}{loc}" if loc != "-" else (prefix.rstrip(".") or "-")
+            msg = err["msg"]
+            # A whole-record error (empty loc) would repeat the record; say only what is wrong.
+            if err["loc"] and err["type"] != "missing" and "input" in err:
+                msg += f" (got {err['input']!r:.80})"
+            problems.append(Problem(file, record, where, msg))
+    return None

@@ -1,0 +1,183 @@
+"""Map layers: loading GeoJSON features, measuring them, and the border's geography."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from geo.io import parse, read_json, record_name, records, rel
+from geo.models import Feature, FeatureProperties, Layer, Problem
+
+GEOD = Geod(ellps="WGS84")
+# Everything the atlas draws lies in this box (lon/lat): from Asaluyeh on the Gulf to Quetta.
+REGION = (44.0, 20.0, 75.0, 40.0)
+# From ../shared/docs/REFERENCE.md: the Afghanistan–Iran–Pakistan tripoint and the point
+# where the border meets the sea at Gwatar Bay (lat, lon).
+TRIPOINT = (29.86, 60.855)
+GWATAR_COAST = (25.18, 61.585)
+BORDER_END_TOLERANCE_KM = 10.0
+BORDER_LENGTH_RANGE_KM = (900.0, 970.0)
+CROSSING_TOLERANCE_KM = 2.0
+GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+
+
+def geodesic_km(geom: BaseGeometry) -> float:
+    """Length on the WGS84 ellipsoid, in km."""
+    return GEOD.geometry_length(geom) / 1000
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic distance between two (lat, lon) points, in km."""
+    return GEOD.inv(a[1], a[0], b[1], b[0])[2] / 1000
+
+
+def distance_to_line_km(point: BaseGeometry, line: BaseGeometry) -> float:
+    """Geodesic distance from a point to the nearest point of a line, in km."""
+    nearest = nearest_points(line, point)[0]
+    return distance_km((point.y, point.x), (nearest.y, nearest.x))
+
+
+def measured_length_km(feature: Feature) -> float | None:
+    """The geodesic length of a line feature, None for points and areas."""
+    if feature.geometry["type"] not in ("LineString", "MultiLineString"):
+        return None
+    return round(geodesic_km(shape(feature.geometry)), 1)
+
+
+def geometry_problems(geometry: Any) -> list[tuple[str, str]]:
+    """What is wrong with a GeoJSON geometry, as (field, message) pairs; empty when sound."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+        got = geometry.get("type") if isinstance(geometry, dict) else geometry
+        return [("geometry.type", f"expected one of {sorted(GEOMETRY_TYPES)}, got {got!r:.60}")]
+    shape_error = _coordinate_shape_error(geometry["type"], geometry.get("coordinates"))
+    if shape_error:
+        return [("geometry.coordinates", f"not a valid {geometry['type']}: {shape_error}")]
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        return [("geometry.coordinates", f"not a valid {geometry['type']}: {str(exc).strip()}")]
+    if geom.is_empty:
+        return [("geometry.coordinates", "geometry is empty")]
+    if not geom.is_valid:
+        return [("geometry", f"invalid geometry: {shapely.is_valid_reason(geom)}")]
+    minx, miny, maxx, maxy = geom.bounds
+    rx0, ry0, rx1, ry1 = REGION
+    if minx < rx0 or maxx > rx1 or miny < ry0 or maxy > ry1:
+        return [
+            (
+                "geometry.coordinates",
+                f"outside the atlas region lon {rx0}..{rx1}, lat {ry0}..{ry1}: "
+                f"bounds are lon {minx}..{maxx}, lat {miny}..{maxy}",
+            )
+        ]
+    return []
+
+
+def _is_position(p: Any) -> bool:
+    return (
+        isinstance(p, list)
+        and len(p) in (2, 3)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in p)
+    )
+
+
+def _coordinate_shape_error(kind: str, coords: Any) -> str | None:
+    """Say what is wrong with the nesting of GeoJSON coordinates, in the maintainer's terms."""
+    if kind == "Point":
+        return None if _is_position(coords) else f"a Point needs [lon, lat], got {coords!r:.60}"
+    lines = coords if kind in ("MultiLineString", "Polygon") else [coords]
+    if kind == "MultiPolygon":
+        lines = [ring for poly in coords for ring in poly] if isinstance(coords, list) else None
+    if not isinstance(lines, list) or not all(isinstance(ln, list) for ln in lines):
+        return f"coordinates are not nested as a {kind} needs, got {coords!r:.60}"
+    for ln in lines:
+        if not all(_is_position(p) for p in ln):
+            return f"every position must be [lon, lat] numbers, got {ln!r:.60}"
+        if len(ln) < 2:
+            return f"a line needs at least 2 positions, got {len(ln)}"
+    return None
+
+
+def load_layer(path: Path, root: Path, problems: list[Problem]) -> Layer | None:
+    """Load one layer file; features with problems are reported and left out."""
+    file = rel(path, root)
+    data = read_json(path, root, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        problems.append(Problem(file, "-", "type", "expected a GeoJSON FeatureCollection"))
+        return None
+    name = data.get("name") if isinstance(data.get("name"), str) else path.stem
+    features = []
+    for i, raw in records(data, "features", file, problems):
+        props = raw.get("properties")
+        record = record_name(props if isinstance(props, dict) else {}, i)
+        unknown = set(raw) - {"type", "properties", "geometry", "id"}
+        if unknown:
+            problems.append(Problem(file, record, "-", f"unknown members {sorted(unknown)}"))
+            continue
+        parsed = parse(FeatureProperties, props, file, record, problems, prefix="properties.")
+        geo_problems = geometry_problems(raw.get("geometry"))
+        problems += [Problem(file, record, f, m) for f, m in geo_problems]
+        if parsed is not None and not geo_problems:
+            features.append(Feature(parsed, raw["geometry"], name))
+    return Layer(name, str(data.get("title") or name), file, tuple(features))
+
+
+def border_problems(border: Feature, file: str) -> list[Problem]:
+    """Check the border's measured length and where its two ends lie."""
+    out = []
+    line = shape(border.geometry)
+    length = geodesic_km(line)
+    lo, hi = BORDER_LENGTH_RANGE_KM
+    if not lo <= length <= hi:
+        out.append(
+            Problem(
+                file,
+                border.id,
+                "geometry",
+                f"geodesic length {length:.1f} km is outside {lo}..{hi} km",
+            )
+        )
+    if line.geom_type == "LineString":
+        ends = [(c[1], c[0]) for c in (line.coords[0], line.coords[-1])]
+        for label, target in (
+            ("Kuh-i-Malik Siah tripoint", TRIPOINT),
+            ("Gwatar Bay", GWATAR_COAST),
+        ):
+            nearest = min(distance_km(e, target) for e in ends)
+            if nearest > BORDER_END_TOLERANCE_KM:
+                out.append(
+                    Problem(
+                        file,
+                        border.id,
+                        "geometry",
+                        f"no end within {BORDER_END_TOLERANCE_KM} km of the {label} {target}: "
+                        f"nearest end is {nearest:.1f} km away",
+                    )
+                )
+    return out
+
+
+def crossing_problem(crossing: Feature, border: Feature, file: str) -> Problem | None:
+    """A crossing must lie on the border line, within CROSSING_TOLERANCE_KM."""
+    d = distance_to_line_km(shape(crossing.geometry), shape(border.geometry))
+    if d > CROSSING_TOLERANCE_KM:
+        return Problem(
+            file,
+            crossing.id,
+            "geometry",
+            f"crossing is {d:.1f} km from the border line (at most {CROSSING_TOLERANCE_KM} km allowed)",
+        )
+    return None
+
+
+def point_of(feature: Feature) -> Point:
+    """A representative point of a feature, for centring the map on it."""
+    return shape(feature.geometry).representative_point()
