@@ -1,0 +1,14 @@
+"""Iran–Pakistan Corridor Atlas: the entry script declares navigation and nothing else."""
+
+import streamlit as st
+
+from geo.assets import ensure_static_assets
+
+st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", page_icon="🗺️", layout="wide")
+ensure_static_assets()
+
+st.navigation(
+    [
+        st.Page("pages/about.py", title="About the data", icon="ℹ️", url_path="about"),
+    ]
+).run()

@@ -1,0 +1,96 @@
+"""About the data: sources, layers, counts, licences, provenance and the validator's verdict."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.models import KIND_LABEL
+from geo.text import md
+from pages._shared import dataset, problem_banner
+
+ds = dataset()
+st.title("About the data")
+problem_banner(ds)
+
+if ds.problems:
+    st.warning(f"Validator: {len(ds.problems)} problem(s) found; see the list above.")
+else:
+    st.success(
+        f"Validator: the data is sound. Every one of its {len(ds.citations())} citations is "
+        "found verbatim in its source."
+    )
+
+c = st.columns(5)
+c[0].metric("Sources", len(ds.sources))
+c[1].metric("Map features", len(ds.features))
+c[2].metric("Figures", len(ds.figures))
+c[3].metric("Events", len(ds.events))
+c[4].metric("Citations", len(ds.citations()))
+
+st.header("Sources")
+st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
+
+
+def stated(value, note):
+    if value is None:
+        return f"— ({note})"
+    return f"{value} ({note})" if note else value
+
+
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "id": s.meta.id,
+                "title": s.meta.title,
+                "publisher": stated(s.meta.publisher, s.meta.publisher_note),
+                "author": stated(s.meta.author, s.meta.author_note),
+                "published": stated(s.meta.published, s.meta.published_note),
+                "url": stated(s.meta.url, s.meta.url_note),
+                "citations": sum(1 for _, _, cite in ds.citations() if cite.source == s.meta.id),
+            }
+            for s in ds.sources.values()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.header("Layers")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "layer": layer.title,
+                "file": layer.file,
+                "features": len(layer.features),
+                "kinds": ", ".join(sorted({KIND_LABEL[f.props.kind] for f in layer.features})),
+                "precision": ", ".join(sorted({f.props.precision for f in layer.features})),
+            }
+            for layer in ds.layers
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.header("Licences and provenance")
+border = next((f for f in ds.features if f.props.kind == "border"), None)
+provenance = ds.context.get("provenance", {})
+st.markdown(
+    "\n".join(
+        [
+            "- **Border line**: "
+            + (md(border.props.geometry_source) if border else "not loaded")
+            + (f" Licence: {md(border.props.licence)}." if border and border.props.licence else ""),
+            f"- **Basemap outlines**: {md(provenance.get('dataset', 'not loaded'))}. "
+            f"Licence: {md(provenance.get('licence', 'unknown'))}.",
+            "- **Other features**: positions from the atlas's geographic reference notes; each "
+            "feature says where its coordinates come from and how precise they are.",
+            "- **Source documents**: the five texts are the publishers' own, shipped unchanged "
+            "so that every quote can be read in context; they remain their authors' work.",
+            "- **Figures and events**: transcribed from the sources, each with its verbatim quote.",
+        ]
+    )
+)
