@@ -6,6 +6,7 @@ left out, and everything valid is kept, so the app can keep serving it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from pathlib import Path
@@ -57,10 +58,20 @@ def load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
             )
             continue
         try:
-            text = text_path.read_text(encoding="utf-8")
+            raw_bytes = text_path.read_bytes()
+            text = raw_bytes.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(file, meta.id, "file", f"cannot read {meta.file!r}: {exc}"))
             continue
+        digest = hashlib.sha256(raw_bytes).hexdigest()
+        if meta.sha256 and digest != meta.sha256:
+            # The text is still used (its quotes are checked against what is there), but a
+            # changed source must be noticed: a quote's context may have changed under it.
+            problems.append(
+                Problem(
+                    file, meta.id, "sha256", f"{meta.file} has changed: its SHA-256 is {digest}"
+                )
+            )
         out[meta.id] = Source(meta, text)
     return out
 

@@ -90,6 +90,7 @@ class SourceMeta(Strict):
     published_note: str | None
     url: str | None
     url_note: str | None
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
     @model_validator(mode="after")
     def _unstated_values_have_a_note(self) -> SourceMeta:
