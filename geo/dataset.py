@@ -100,6 +100,7 @@ def _fallback_meta(raw: dict) -> SourceMeta | None:
         published_note=note,
         url=None,
         url_note=note,
+        sha256="",
     )
 
 
