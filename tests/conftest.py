@@ -38,3 +38,52 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The real app, served once for every browser test of the session."""
+    from tests.browser import AppServer
+
+    server = AppServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through Playwright, once per session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(request, chromium, app_server):
+    """A fresh page; on failure, a screenshot in artifacts/ and the server log on stdout."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=ARTIFACTS / f"failed-{request.node.name}.png", full_page=True)
+        print(f"--- server log ---\n{app_server.log()[-5000:]}")
+    context.close()

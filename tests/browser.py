@@ -1,0 +1,255 @@
+"""Driving the real app in Debian's Chromium: start the server, click the map, time what shows.
+
+Shared by the browser tests and by scripts/bench.py, so that what the benchmark measures is
+exactly what the tests prove works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS_DIR = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """The real Streamlit server on a free port, its log kept for failure reports."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    log_path: Path | None = None
+    proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+    ready_at: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90.0) -> AppServer:
+        if self.log_path is None:
+            fd, name = tempfile.mkstemp(prefix=f"atlas-server-{self.port}-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
+        log = self.log_path.open("w")
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        self.started_at = time.perf_counter()
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r,
+            ):
+                if r.status == 200:
+                    self.ready_at = time.perf_counter()
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError(f"server not healthy after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path and self.log_path.exists() else ""
+
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory (VmHWM), in MB."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        return kb / 1024
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the server has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def __enter__(self) -> AppServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch(playwright):
+    """Debian's Chromium, headless, with nothing of its own reaching for the network."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def map_frame(page, timeout: float = 60_000):
+    """The map's iframe as a Frame, once Leaflet has drawn the features."""
+    page.locator(MAP_IFRAME).wait_for(timeout=timeout)
+    handle = page.locator(MAP_IFRAME).element_handle(timeout=timeout)
+    frame = handle.content_frame()
+    frame.wait_for_selector(".leaflet-container .atlas-sym", timeout=timeout)
+    return frame
+
+
+# In the map frame: note when the click happened and when the popup holds the feature's quote.
+_ARM_FRAME = """
+([fid]) => {
+  window.__atlasClickAt = null;
+  window.__atlasPopupAt = null;
+  document.addEventListener('mousedown', (e) => {
+    window.__atlasClickAt = performance.timeOrigin + e.timeStamp;
+    window.__atlasClickTarget = (e.target.outerHTML || '').slice(0, 160);
+  }, {capture: true, once: true});
+  const sel = `.leaflet-popup-content [data-feature="${fid}"] .atlas-quote`;
+  const done = () => {
+    if (!document.querySelector(sel)) return false;
+    window.__atlasPopupAt = performance.timeOrigin + performance.now();
+    return true;
+  };
+  if (done()) return;
+  const obs = new MutationObserver(() => { if (done()) obs.disconnect(); });
+  obs.observe(document.body, {subtree: true, childList: true});
+}
+"""
+
+# In the page: note when the panel shows the feature's name (first quote) and all its quotes.
+_ARM_PAGE = """
+([name, n]) => {
+  const stamp = () => performance.timeOrigin + performance.now();
+  window.__atlasPanel = null;
+  let firstQuote = null;
+  const check = () => {
+    const h = document.querySelector('.st-key-panel h3');
+    if (!h || h.textContent.trim() !== name) return false;
+    const quotes = document.querySelectorAll('.st-key-panel blockquote').length;
+    if (quotes >= 1 && firstQuote === null) firstQuote = stamp();
+    if (quotes < n) return false;
+    window.__atlasPanel = {first: firstQuote, full: stamp()};
+    return true;
+  };
+  if (check()) return;
+  const obs = new MutationObserver(() => { if (check()) obs.disconnect(); });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+# A point on a drawn line that a click there would really hit (not under a symbol or legend).
+_LINE_POINT = """
+([fid]) => {
+  const path = document.querySelector(`path.atlas-f-${fid}`);
+  if (!path) return null;
+  const total = path.getTotalLength();
+  const m = path.getScreenCTM();
+  for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.45, 0.55, 0.35, 0.65]) {
+    const p = path.getPointAtLength(total * f);
+    const x = p.x * m.a + p.y * m.c + m.e, y = p.x * m.b + p.y * m.d + m.f;
+    if (x < 5 || y < 5 || x > innerWidth - 5 || y > innerHeight - 5) continue;
+    if (document.elementFromPoint(x, y) === path) return [x, y];
+  }
+  return null;
+}
+"""
+
+
+@dataclass
+class ClickTiming:
+    feature_id: str
+    popup_ms: float
+    panel_first_quote_ms: float
+    panel_full_ms: float
+
+
+def click_feature(
+    page, frame, feature_id: str, name: str, n_quotes: int, timeout: float = 30_000
+) -> ClickTiming:
+    """Click a feature on the map and time its quote in the popup and its full panel."""
+    page.evaluate(_ARM_PAGE, [name, n_quotes])
+    frame.evaluate(_ARM_FRAME, [feature_id])
+    symbol = frame.locator(f'.atlas-sym-shape[data-feature="{feature_id}"]')
+    if symbol.count():
+        symbol.first.click(timeout=timeout)
+    else:
+        point = frame.evaluate(_LINE_POINT, [feature_id])
+        if point is None:
+            raise AssertionError(f"no visible, clickable point on the line {feature_id!r}")
+        box = page.locator(MAP_IFRAME).bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    try:
+        popup_at = frame.wait_for_function(
+            "() => window.__atlasPopupAt", timeout=timeout
+        ).json_value()
+    except Exception as exc:
+        target = frame.evaluate("window.__atlasClickTarget")
+        raise AssertionError(
+            f"no popup for {feature_id!r}; the click landed on {target!r}"
+        ) from exc
+    clicked_at = frame.evaluate("window.__atlasClickAt")
+    panel = page.wait_for_function("() => window.__atlasPanel", timeout=timeout).json_value()
+    return ClickTiming(
+        feature_id,
+        popup_at - clicked_at,
+        panel["first"] - clicked_at,
+        panel["full"] - clicked_at,
+    )
+
+
+def show(frame, feature) -> None:
+    """Move the map to a feature, as a reader zooming in on it would, and wait until it settles."""
+    from geo.mapview import view_for
+
+    (lat, lon), zoom = view_for(feature)
+    frame.evaluate(
+        """([lat, lon, zoom]) => new Promise((resolve) => {
+            window.map.once('moveend', () => resolve());
+            window.map.setView([lat, lon], zoom, {animate: false});
+        })""",
+        [lat, lon, zoom],
+    )
+    frame.wait_for_timeout(100)
+
+
+def close_popup(frame) -> None:
+    """Close the open popup, as a reader does before clicking the next symbol.
+
+    Leaflet drops a click that lands within a few milliseconds of the close button's (no
+    person clicks that fast), so wait until the popup is gone and the map has settled.
+    """
+    button = frame.locator(".leaflet-popup-close-button")
+    if button.count():
+        button.first.click()
+        frame.wait_for_selector(".leaflet-popup", state="detached")
+        frame.wait_for_timeout(150)
