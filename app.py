@@ -4,11 +4,12 @@ import streamlit as st
 
 from geo.assets import ensure_static_assets
 
-st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()
 
 st.navigation(
     [
-        st.Page("pages/about.py", title="About the data", icon="ℹ️", url_path="about"),
+        st.Page("pages/map.py", title="Map", url_path="map", default=True),
+        st.Page("pages/about.py", title="About the data", url_path="about"),
     ]
 ).run()

@@ -1,0 +1,169 @@
+"""The map: every layer, click or pick a feature, read what the sources say about it."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.layers import measured_length_km
+from geo.mapview import BASEMAPS, build_map, citation_href, highlight_group, length_line, view_for
+from geo.models import KIND_LABEL, PRECISION_MEANING, STATUS_LABEL, Dataset
+from geo.text import md
+from pages._shared import dataset, problem_banner
+
+MAP_KEY = "atlas_map"
+ds = dataset()
+layer_titles = {layer.name: layer.title for layer in ds.layers}
+
+
+def read_url(ds: Dataset) -> None:
+    """Restore the view a link carries (?feature=, ?layers=, ?basemap=), once per session."""
+    qp = st.query_params
+    notices = []
+    feature = qp.get("feature")
+    if feature is not None and ds.feature(feature) is None:
+        notices.append(f"No feature has the id “{feature}”; showing the plain map.")
+        feature = None
+    layers = list(layer_titles)
+    if "layers" in qp:
+        asked = [name for name in qp["layers"].split(",") if name]
+        unknown = [name for name in asked if name not in layer_titles]
+        if unknown:
+            notices.append(f"Unknown layer(s) {', '.join(unknown)} in the link were left out.")
+        layers = [name for name in asked if name in layer_titles]
+    basemap = qp.get("basemap", "offline")
+    if basemap not in BASEMAPS:
+        notices.append(f"Unknown basemap “{basemap}”; using the offline outlines.")
+        basemap = "offline"
+    st.session_state.update(
+        selected=feature,
+        picker=feature,
+        layers=layers,
+        basemap=basemap,
+        view=view_for(ds.feature(feature)) if feature else None,
+        notices=notices,
+        url_read=True,
+    )
+
+
+def write_url() -> None:
+    """Keep the address bar in step with the view, so that a copied link restores it."""
+    params = {}
+    if st.session_state.selected:
+        params["feature"] = st.session_state.selected
+    if st.session_state.layers != list(layer_titles):
+        params["layers"] = ",".join(st.session_state.layers)
+    if st.session_state.basemap != "offline":
+        params["basemap"] = st.session_state.basemap
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def on_pick() -> None:
+    picked = st.session_state.picker
+    st.session_state.selected = picked
+    feature = ds.feature(picked) if picked else None
+    st.session_state.view = view_for(feature) if feature else None
+
+
+def on_map_click() -> None:
+    value = st.session_state.get(MAP_KEY) or {}
+    drawing = value.get("last_active_drawing") or {}
+    feature_id = (drawing.get("properties") or {}).get("id")
+    if feature_id and ds.feature(feature_id):
+        # A click selects without moving the map: the reader is looking where they clicked.
+        st.session_state.selected = feature_id
+        st.session_state.picker = feature_id
+
+
+if "url_read" not in st.session_state:
+    read_url(ds)
+
+st.title("Iran–Pakistan Corridor Atlas")
+problem_banner(ds)
+for notice in st.session_state.notices:
+    st.warning(md(notice), icon="🔎")
+
+with st.sidebar:
+    st.multiselect(
+        "Layers shown",
+        options=list(layer_titles),
+        format_func=layer_titles.get,
+        key="layers",
+    )
+    st.radio(
+        "Basemap", options=list(BASEMAPS), format_func=lambda k: BASEMAPS[k]["label"], key="basemap"
+    )
+    st.caption(
+        "The offline outlines need no internet. Online basemaps load tiles from their providers "
+        "and simply stay blank on a closed network."
+    )
+
+map_col, panel_col = st.columns([3, 2], gap="medium")
+
+with panel_col:
+    names = {f.id: f"{f.props.name} ({KIND_LABEL[f.props.kind]})" for f in ds.features}
+    st.selectbox(
+        "Find a feature",
+        options=list(names),
+        format_func=names.get,
+        index=None,
+        placeholder="Type a name: Gabd, pipeline, Taftan…",
+        key="picker",
+        on_change=on_pick,
+    )
+
+with map_col:
+    view = st.session_state.view
+    m = build_map(ds, st.session_state.layers, st.session_state.basemap)
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=640,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
+        feature_group_to_add=highlight_group(ds, st.session_state.selected),
+        on_change=on_map_click,
+    )
+    st.caption(
+        "Click a feature to read its sources. Solid lines are built or operational, dashed lines "
+        "approved or planned; a pale band marks a schematic route whose real alignment is not public."
+    )
+
+with panel_col:
+    feature = ds.feature(st.session_state.selected) if st.session_state.selected else None
+    if feature is None:
+        st.info(
+            f"{len(ds.features)} features in {len(ds.layers)} layers, each with the passages of the "
+            "sources that speak of it. Click one on the map, or find it above."
+        )
+    else:
+        p = feature.props
+        with st.container(border=True, key="panel"):
+            st.subheader(md(p.name))
+            st.markdown(
+                f"**{md(KIND_LABEL[p.kind].capitalize())}** · {md(STATUS_LABEL[p.status])} · "
+                f"{md(p.precision)} geometry"
+            )
+            st.caption(md(f"{p.precision.capitalize()}: {PRECISION_MEANING[p.precision]}"))
+            if measured_length_km(feature) is not None:
+                st.markdown(md(length_line(feature)))
+            st.markdown(md(p.summary))
+            st.markdown(f"**What the sources say** ({len(p.citations)})")
+            for c in p.citations:
+                src = ds.sources.get(c.source)
+                st.markdown(f"> {md(' '.join(c.quote.split()))}")
+                st.markdown(
+                    f"— {md(src.meta.reference() if src else c.source)} · "
+                    f"[Read it in context]({citation_href(c)})"
+                )
+            st.caption(md(f"Where the geometry comes from: {p.geometry_source}"))
+            related = [e for e in ds.events if feature.id in e.related_features]
+            if related:
+                st.markdown("**Events**")
+                for e in related:
+                    st.markdown(f"- {md(e.date)}: {md(e.title)}")
+
+write_url()

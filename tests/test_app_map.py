@@ -1,0 +1,102 @@
+"""AppTest of the map page: the picker path to every panel, and links that carry the view."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.mapview import citation_key
+from tests.conftest import ROOT
+
+
+def app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def panel_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(h.value for h in at.subheader)
+
+
+def quotes_shown(at: AppTest) -> list[str]:
+    return [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("> ")]
+
+
+def test_map_page_opens_without_selection():
+    at = app()
+    assert not at.exception
+    assert "Click one on the map" in at.info[0].value
+    assert at.selectbox(key="picker").value is None
+    assert not at.warning
+
+
+def test_picker_shows_the_panel_with_every_quote(ds):
+    at = app()
+    at.selectbox(key="picker").select("polan-gabd-power-line").run()
+    f = ds.feature("polan-gabd-power-line")
+    assert at.subheader[0].value == "Polan–Gabd electricity transmission line"
+    assert quotes_shown(at) == [" ".join(c.quote.split()) for c in f.props.citations]
+    text = panel_text(at)
+    assert "Measured on the atlas" in text.replace("\\", "")
+    assert "schematic" in text
+    assert at.query_params["feature"] == "polan-gabd-power-line"
+
+
+def test_every_feature_panel_shows_all_its_citations_with_links(ds):
+    at = app()
+    for f in ds.features:
+        at.selectbox(key="picker").select(f.id).run()
+        assert not at.exception
+        assert len(quotes_shown(at)) == len(f.props.citations), f.id
+        text = panel_text(at)
+        for c in f.props.citations:
+            assert f"cite={citation_key(c)}" in text
+
+
+def test_feature_link_selects_that_feature(ds):
+    at = app({"feature": "chadgi-kouhak-crossing"})
+    assert not at.exception
+    assert at.selectbox(key="picker").value == "chadgi-kouhak-crossing"
+    assert at.subheader[0].value == "Chadgi–Kouhak crossing"
+    assert "proposed" in panel_text(at)
+
+
+def test_unknown_feature_link_gives_a_notice_and_the_plain_map():
+    at = app({"feature": "no-such-place"})
+    assert not at.exception
+    assert "No feature has the id “no\\-such\\-place”" in at.warning[0].value
+    assert at.selectbox(key="picker").value is None
+    assert "Click one on the map" in at.info[0].value
+
+
+def test_layers_and_basemap_links_restore_the_view():
+    at = app({"layers": "border,crossings", "basemap": "osm"})
+    assert at.multiselect(key="layers").value == ["border", "crossings"]
+    assert at.radio(key="basemap").value == "osm"
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"layers": "border,atlantis"}, "Unknown layer(s) atlantis"),
+        ({"basemap": "mars"}, "Unknown basemap “mars”"),
+    ],
+)
+def test_unknown_layer_or_basemap_gives_a_notice(query, notice):
+    at = app(query)
+    assert not at.exception
+    assert notice in at.warning[0].value.replace("\\", "")
+
+
+def test_view_changes_are_written_back_to_the_url():
+    at = app()
+    at.multiselect(key="layers").unselect("ports").run()
+    at.radio(key="basemap").set_value("satellite").run()
+    at.selectbox(key="picker").select("gwadar-port").run()
+    params = dict(at.query_params)
+    assert params["feature"] == "gwadar-port"
+    assert params["basemap"] == "satellite"
+    assert "ports" not in params["layers"].split(",") and "border" in params["layers"].split(",")

@@ -1,0 +1,110 @@
+"""The map in real Chromium: clicks show the sources, and nothing leaves the app's own host."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import ARTIFACTS_DIR, click_feature, close_popup, map_frame, show
+
+pytestmark = pytest.mark.browser
+
+CROSSINGS = [
+    "gabd-rimdan-crossing",
+    "mand-pishin-crossing",
+    "chadgi-kouhak-crossing",
+    "taftan-mirjaveh-crossing",
+]
+
+
+def outside(requests: list[str], server) -> list[str]:
+    own = urlparse(server.url).netloc
+    return [
+        u
+        for u in requests
+        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).netloc != own
+    ]
+
+
+def panel_quotes(page) -> list[str]:
+    return [" ".join(q.split()) for q in page.locator(".st-key-panel blockquote").all_inner_texts()]
+
+
+def test_click_on_each_crossing_shows_its_quotes(page, app_server, ds):
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    for fid in CROSSINGS:
+        f = ds.feature(fid)
+        timing = click_feature(page, frame, fid, f.props.name, len(f.props.citations))
+        popup = frame.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text(" ".join(f.props.citations[0].quote.split()))
+        expect(page.locator(".st-key-panel h3")).to_have_text(f.props.name)
+        assert panel_quotes(page) == [" ".join(c.quote.split()) for c in f.props.citations]
+        assert timing.popup_ms < timing.panel_full_ms
+        close_popup(frame)
+    assert page.url.endswith(f"?feature={CROSSINGS[-1]}")
+
+
+def test_click_on_a_line_shows_its_quotes_and_keeps_the_view(page, app_server, ds):
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    f = ds.feature("gwadar-gabd-transit-corridor")
+    show(frame, f)
+    before = frame.evaluate(
+        "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+    click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+    expect(page.locator(".st-key-panel")).to_contain_text("the sources claim 89 km")
+    close_popup(frame)
+    page.wait_for_timeout(500)
+    after = frame.evaluate(
+        "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+    # Selecting redraws nothing: the map is the same Leaflet map, where the reader left it
+    # (a popup may pan it a little to fit, never zoom it).
+    assert after[2] == before[2]
+    assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS_DIR / "map-feature-selected.png")
+
+
+def test_every_feature_can_be_clicked_and_shows_all_its_citations(page, app_server, ds):
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    for f in ds.features:
+        show(frame, f)
+        click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+        assert len(panel_quotes(page)) == len(f.props.citations), f.id
+        close_popup(frame)
+
+
+def test_picker_moves_the_map_to_the_feature(page, app_server):
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    picker = page.locator(".st-key-picker")
+    picker.click()
+    page.keyboard.type("Chabahar Port")
+    page.keyboard.press("Enter")
+    expect(page.locator(".st-key-panel h3")).to_have_text("Chabahar Port")
+    frame.wait_for_function("Math.abs(window.map.getCenter().lng - 60.613) < 0.01")
+    assert frame.evaluate("window.map.getZoom()") == 10
+
+
+def test_map_page_sends_no_request_beyond_the_app(page, app_server, ds):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("websocket", lambda ws: requests.append(ws.url.replace("ws", "http", 1)))
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    f = ds.feature("taftan-mirjaveh-crossing")
+    click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+    close_popup(frame)
+    frame.locator(".atlas-legend summary").click()  # fold and unfold the legend
+    frame.locator(".atlas-legend summary").click()
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.get_by_text("About the data").click()
+    expect(page.get_by_text("Validator: the data is sound")).to_be_visible()
+    assert len(requests) > 20
+    assert outside(requests, app_server) == []
