@@ -92,6 +92,7 @@ def _fallback_meta(raw: dict) -> SourceMeta | None:
         file=path,
         original_file=str(raw.get("original_file", "")),
         title=title,
+        short_name=sid,
         publisher=None,
         publisher_note=note,
         author=None,

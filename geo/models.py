@@ -82,6 +82,7 @@ class SourceMeta(Strict):
     file: str
     original_file: str
     title: Text
+    short_name: Annotated[str, Field(min_length=2, max_length=60)]
     publisher: str | None
     publisher_note: str | None
     author: str | None
@@ -98,6 +99,12 @@ class SourceMeta(Strict):
             if getattr(self, name) is None and not getattr(self, f"{name}_note"):
                 raise ValueError(f"{name} is null, so {name}_note must say why")
         return self
+
+    def reference(self) -> str:
+        """Title, publisher and date in one line, saying so where the document states none."""
+        publisher = self.publisher or "publisher not stated"
+        published = self.published or "date not stated"
+        return f"{self.title}, {publisher}, {published}"
 
     @field_validator("url")
     @classmethod

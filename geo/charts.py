@@ -1,0 +1,413 @@
+"""Plotly charts of the figures the sources give: built from the figures table, never literals.
+
+Every chart keeps the records it was drawn from, so that its caption, its CSV and the source
+line of its exported PNG all name exactly the sources behind it. Where sources disagree, each
+value is its own trace, labelled with its source.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+
+from geo.layers import measured_length_km
+from geo.models import Dataset, Figure, SourceMeta
+
+PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]
+GAP_COLOUR = "#d5dde3"
+TARGET_COLOUR = "#17202a"
+FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 14, "color": "#1d2327"}
+EXPORT_SIZE = (1600, 900)
+
+
+@dataclass
+class Chart:
+    """A chart with the records behind it."""
+
+    id: str
+    title: str
+    figure: go.Figure
+    figures: list[Figure]
+    derived: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def source_ids(self) -> list[str]:
+        return list(dict.fromkeys(f.citation.source for f in self.figures))
+
+
+def source_colour(ds: Dataset, source_id: str) -> str:
+    """One colour per source, the same in every chart."""
+    ids = list(ds.sources)
+    return PALETTE[ids.index(source_id) % len(PALETTE)] if source_id in ids else PALETTE[-1]
+
+
+def metric(ds: Dataset, metric_id: str) -> list[Figure]:
+    """Every figure of one metric, in the order of the data."""
+    return [f for f in ds.figures if f.metric == metric_id]
+
+
+def short(ds: Dataset, source_id: str) -> str:
+    src = ds.sources.get(source_id)
+    return src.meta.short_name if src else source_id
+
+
+def hover(ds: Dataset, f: Figure) -> str:
+    """Hover text: the value, its source and the start of the quote (escaped by Plotly)."""
+    quote = " ".join(f.citation.quote.split())
+    quote = textwrap.shorten(quote, 140, placeholder="…")
+    qualifier = f"{f.qualifier} " if f.qualifier else ""
+    return f"{qualifier}{f.value:g} {f.unit}<br>{short(ds, f.citation.source)}<br><i>“{_wrap(quote, 60)}”</i>"
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def disagreement(ds: Dataset, figures: list[Figure]) -> str:
+    """A sentence naming each source's value where they differ, or ''."""
+    values = {f.value for f in figures}
+    if len(values) < 2:
+        return ""
+    parts = [
+        f"{short(ds, f.citation.source)} gives {f.value:g}"
+        + (f" ({f.qualifier})" if f.qualifier else "")
+        for f in figures
+    ]
+    return "The sources disagree: " + "; ".join(parts) + ". Each is shown."
+
+
+def _layout(fig: go.Figure, title: str, **kwargs: Any) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "xref": "paper"},
+        font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 60, "r": 30, "t": 70, "b": 60},
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        hoverlabel={"align": "left"},
+        **kwargs,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#888")
+    fig.update_yaxes(gridcolor="#e5e8ea", zeroline=True, zerolinecolor="#888")
+    return fig
+
+
+def trade_chart(ds: Dataset) -> Chart:
+    """Each source's current bilateral trade, its gap to the $10 billion target, the target."""
+    current = metric(ds, "bilateral_trade_current")
+    targets = metric(ds, "bilateral_trade_target")
+    target = max((t.value for t in targets), default=None)
+    fig = go.Figure()
+    for f in current:
+        name = short(ds, f.citation.source)
+        fig.add_bar(
+            x=[name], y=[f.value], name=f"Current trade per {name}", marker_color=source_colour(ds, f.citation.source),
+            text=[f"{f.qualifier + ' ' if f.qualifier else ''}${f.value:g} bn"], textposition="inside",
+            hovertext=[hover(ds, f)], hoverinfo="text", legendgroup=f.citation.source,
+        )  # fmt: skip
+        if target is not None:
+            fig.add_bar(
+                x=[name], y=[target - f.value], base=[f.value], name=f"Gap to target per {name}",
+                marker={"color": GAP_COLOUR, "pattern": {"shape": "/", "fgcolor": "#9aa5ab"}},
+                text=[f"gap ${target - f.value:g} bn"], textposition="inside",
+                hovertext=[f"Gap to the ${target:g} bn target: ${target - f.value:g} bn<br>(computed: target − {name}'s figure)"],
+                hoverinfo="text", legendgroup=f.citation.source, showlegend=False,
+            )  # fmt: skip
+    if targets:
+        names = [short(ds, f.citation.source) for f in current] or ["target"]
+        fig.add_scatter(
+            x=names, y=[target] * len(names), mode="lines+text", name=f"Target ${target:g} bn",
+            line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
+            text=[f"target ${target:g} bn (" + ", ".join(short(ds, t.citation.source) for t in targets) + ")"] + [""] * (len(names) - 1),
+            textposition="top right", hovertext=["<br>".join(hover(ds, t) for t in targets)] * len(names), hoverinfo="text",
+        )  # fmt: skip
+    _layout(fig, "Iran–Pakistan bilateral trade: current volume per source against the $10 billion target",
+            barmode="overlay", yaxis_title="USD billion per year", yaxis_range=[0, (target or 1) * 1.15])  # fmt: skip
+    return Chart(
+        "trade",
+        "Bilateral trade against the $10 billion target",
+        fig,
+        current + targets,
+        note=disagreement(ds, current),
+    )
+
+
+def memoranda_chart(ds: Dataset) -> Chart:
+    """Memoranda of understanding as each source counts them."""
+    figs = metric(ds, "memoranda")
+    fig = go.Figure()
+    for f in figs:
+        name = short(ds, f.citation.source)
+        fig.add_bar(
+            x=[name], y=[f.value], name=name, marker_color=source_colour(ds, f.citation.source),
+            text=[f"{f.value:g} {f.qualifier or ''}".strip()], textposition="outside",
+            hovertext=[hover(ds, f)], hoverinfo="text",
+        )  # fmt: skip
+    _layout(fig, "Memoranda of understanding, as each source counts them", yaxis_title="memoranda",
+            yaxis_range=[0, max((f.value for f in figs), default=1) * 1.25])  # fmt: skip
+    return Chart(
+        "memoranda", "Memoranda of understanding per source", fig, figs, note=disagreement(ds, figs)
+    )
+
+
+PIPELINE_ROWS = [
+    ("ip-gas-pipeline-iran-leg", "pipeline_iran_leg_built_km", "Iranian leg (built)"),
+    ("ip-gas-pipeline-phase-1", "pipeline_phase1_approved_km", "First Pakistani phase (approved)"),
+    ("ip-gas-pipeline-pakistan-leg", None, "Pakistani leg (planned)"),
+]
+
+
+def pipeline_chart(ds: Dataset) -> Chart:
+    """Pipeline lengths built, approved and planned: what sources state beside what the atlas measures."""
+    stated, measured, labels, used = [], [], [], []
+    derived = []
+    for feature_id, metric_id, label in PIPELINE_ROWS:
+        figs = metric(ds, metric_id) if metric_id else []
+        feature = ds.feature(feature_id)
+        labels.append(label)
+        stated.append(figs[0] if figs else None)
+        used += figs
+        km = measured_length_km(feature) if feature else None
+        measured.append(km)
+        if km is not None:
+            derived.append({"label": f"{label}, measured", "value": km, "unit": "km", "source": "measured",
+                            "note": f"geodesic length of the atlas's {feature.props.precision} geometry of {feature_id}"})  # fmt: skip
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels, x=[f.value if f else None for f in stated], orientation="h", name="Length the sources state",
+        marker_color=PALETTE[0], text=[f"{f.value:,.0f} km (stated)" if f else "no length stated" for f in stated],
+        textposition="outside", hovertext=[hover(ds, f) if f else "The sources give no length" for f in stated], hoverinfo="text",
+    )  # fmt: skip
+    fig.add_bar(
+        y=labels, x=measured, orientation="h", name="Measured on the atlas's schematic route",
+        marker={"color": "#aab7c4", "pattern": {"shape": "."}},
+        text=[f"{m:,.0f} km (measured)" if m is not None else "" for m in measured], textposition="outside",
+        hovertext=["Geodesic length of a schematic route: the real alignment is not public"] * len(labels), hoverinfo="text",
+    )  # fmt: skip
+    _layout(fig, "Iran–Pakistan gas pipeline: built, approved and planned lengths", barmode="group",
+            xaxis_title="km", yaxis={"autorange": "reversed"},
+            xaxis_range=[0, max([v for v in measured if v] + [f.value for f in stated if f] + [1]) * 1.3])  # fmt: skip
+    note = "The sources state no length for the planned Pakistani leg; its bar is the atlas's own measurement of a schematic route."
+    return Chart("pipeline", "Gas pipeline lengths", fig, used, derived, note)
+
+
+def _indicators(ds: Dataset, items: list[tuple[Figure, str, str]], title: str, chart_id: str, chart_title: str,
+                derived: list[dict[str, Any]] | None = None, note: str = "") -> Chart:  # fmt: skip
+    """A row of headline numbers, each titled with its source."""
+    fig = go.Figure()
+    n = len(items)
+    for i, (f, label, number_format) in enumerate(items):
+        fig.add_trace(
+            go.Indicator(
+                mode="number", value=f.value, number={"valueformat": number_format, "font": {"size": 64}},
+                title={"text": f"{label}<br><span style='font-size:13px;color:#5d6d7e'>{f.qualifier + ' · ' if f.qualifier else ''}{short(ds, f.citation.source)}</span>"},
+                domain={"x": [i / n + 0.02, (i + 1) / n - 0.02], "y": [0, 0.8]},
+            )
+        )  # fmt: skip
+    _layout(fig, title)
+    used = [f for f, _, _ in items if f in ds.figures]  # a computed value is not a source's figure
+    return Chart(chart_id, chart_title, fig, used, derived or [], note)
+
+
+def smuggling_chart(ds: Dataset) -> Chart | None:
+    figs = metric(ds, "smuggled_petroleum_per_day")
+    if not figs:
+        return None
+    daily = figs[0]
+    yearly = daily.model_copy(
+        update={"id": daily.id + "-per-year", "value": daily.value * 365, "unit": "tonnes per year"}
+    )
+    derived = [{"label": "Smuggled petroleum per year, computed", "value": yearly.value, "unit": "tonnes per year",
+                "source": "computed", "note": f"{daily.value:g} tonnes per day × 365, from {daily.id}"}]  # fmt: skip
+    return _indicators(
+        ds,
+        [
+            (daily, "Iranian petroleum smuggled into Pakistan<br>tonnes per day (stated)", ",.0f"),
+            (yearly, "the same per year<br>tonnes per year (computed: × 365)", ",.0f"),
+        ],
+        "Smuggled Iranian petroleum products",
+        "smuggling",
+        "Smuggled petroleum, per day and per year",
+        derived,
+        f"The yearly figure is computed (× 365) from the daily one; the source's period is {daily.period}.",
+    )
+
+
+def headline_chart(ds: Dataset) -> Chart | None:
+    items = []
+    for metric_id, label, fmt in [
+        ("balochistan_poverty_peak", "Balochistan poverty rate, peak (%)", ".0f"),
+        ("arbitration_damages", "Damages Iran could seek in arbitration<br>(USD billion)", ".0f"),
+    ]:
+        items += [(f, label, fmt) for f in metric(ds, metric_id)]
+    if not items:
+        return None
+    return _indicators(
+        ds,
+        items,
+        "Headline figures: poverty and the pipeline dispute",
+        "headlines",
+        "Poverty peak and arbitration damages",
+    )
+
+
+def central_asia_chart(ds: Dataset) -> Chart | None:
+    """Iran's Central Asian trade figures from NourNews, in one unit (USD million)."""
+    figs = metric(ds, "iran_kazakhstan_trade_agreement") + metric(
+        ds, "iran_turkmenistan_trade_potential"
+    )
+    if not figs:
+        return None
+    to_million = {"USD million": 1, "USD billion": 1000}
+    fig = go.Figure()
+    derived = []
+    for f in figs:
+        value = f.value * to_million.get(f.unit, 1)
+        if f.unit != "USD million":
+            derived.append({"label": f"{f.label}, in USD million", "value": value, "unit": "USD million",
+                            "source": "computed", "note": f"{f.value:g} {f.unit} converted"})  # fmt: skip
+        fig.add_bar(
+            x=[f.label], y=[value], name=f.label, marker_color=source_colour(ds, f.citation.source),
+            text=[f"{f.qualifier + ' ' if f.qualifier else ''}{f.value:g} {f.unit}"], textposition="outside",
+            hovertext=[hover(ds, f)], hoverinfo="text",
+        )  # fmt: skip
+    _layout(fig, "Iran's Central Asian trade: the Kazakhstan agreement and the Turkmenistan potential",
+            yaxis_title="USD million", showlegend=False,
+            yaxis_range=[0, max(f.value * to_million.get(f.unit, 1) for f in figs) * 1.2])  # fmt: skip
+    return Chart("central-asia", "Iran's Central Asian trade figures", fig, figs, derived,
+                 "An agreement signed and a potential are different things; they share an axis only to show their scale.")  # fmt: skip
+
+
+def build_charts(ds: Dataset) -> list[Chart]:
+    """Every chart the Figures page shows and the exports write, in page order."""
+    charts = [trade_chart(ds), memoranda_chart(ds), pipeline_chart(ds), smuggling_chart(ds),
+              headline_chart(ds), central_asia_chart(ds)]  # fmt: skip
+    return [c for c in charts if c is not None and c.figures]
+
+
+def cagr(baseline: float, target: float, years: int) -> float:
+    """Compound annual growth rate that takes `baseline` to `target` in `years` years."""
+    if baseline <= 0 or target <= 0:
+        raise ValueError(f"baseline and target must be positive, got {baseline!r} and {target!r}")
+    if years <= 0:
+        raise ValueError(f"the target year must come after the baseline year, got {years!r} years")
+    return (target / baseline) ** (1 / years) - 1
+
+
+def growth_chart(
+    ds: Dataset, baseline: Figure, baseline_year: int, target: Figure, target_year: int
+) -> Chart:
+    """The path of compound growth from a chosen baseline to the target."""
+    rate = cagr(baseline.value, target.value, target_year - baseline_year)
+    years = list(range(baseline_year, target_year + 1))
+    values = [baseline.value * (1 + rate) ** (y - baseline_year) for y in years]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=years, y=values, mode="lines+markers", name=f"{rate:.1%} a year",
+        line={"color": source_colour(ds, baseline.citation.source), "width": 3},
+        hovertemplate="%{x}: $%{y:.2f} bn<extra></extra>",
+    )  # fmt: skip
+    fig.add_hline(y=target.value, line_dash="dash", line_color=TARGET_COLOUR,
+                  annotation_text=f"target ${target.value:g} bn ({short(ds, target.citation.source)})")  # fmt: skip
+    _layout(fig, f"Growth needed: ${baseline.value:g} bn in {baseline_year} ({short(ds, baseline.citation.source)}) "
+                 f"to ${target.value:g} bn in {target_year}: {rate:.1%} a year",
+            yaxis_title="USD billion per year", xaxis={"dtick": 1}, yaxis_range=[0, target.value * 1.15])  # fmt: skip
+    derived = [{"label": "Compound annual growth needed", "value": round(rate * 100, 2), "unit": "percent per year",
+                "source": "computed", "note": f"({target.value:g} / {baseline.value:g})^(1/{target_year - baseline_year}) − 1; "
+                f"baseline year {baseline_year} and target year {target_year} chosen by the reader"}]  # fmt: skip
+    return Chart("growth", "Growth needed to reach the target", fig, [baseline, target], derived)
+
+
+def source_line(ds: Dataset, chart: Chart) -> str:
+    """'Source: …' naming each document behind a chart by title and publisher."""
+    parts = []
+    for sid in chart.source_ids():
+        src = ds.sources.get(sid)
+        parts.append(_reference(src.meta) if src else sid)
+    label = "Source" if len(parts) == 1 else "Sources"
+    return f"{label}: " + "; ".join(parts) + "."
+
+
+def _reference(meta: SourceMeta) -> str:
+    publisher = meta.publisher or "publisher not stated"
+    return f"“{meta.title}” ({publisher}{', ' + meta.published if meta.published else ''})"
+
+
+def cited_figure(
+    ds: Dataset,
+    chart: Chart,
+    on: date,
+    *,
+    width: int | None = EXPORT_SIZE[0],
+    height: int = EXPORT_SIZE[1],
+    wrap: int = 150,
+) -> go.Figure:
+    """The chart with its source line and date drawn in, so the citation travels with any copy.
+
+    The export size is the default; the page passes `width=None` to fill its column.
+    """
+    fig = go.Figure(chart.figure)
+    lines = textwrap.wrap(source_line(ds, chart), wrap)
+    if chart.note:
+        lines += textwrap.wrap("Note: " + chart.note, wrap)
+    lines.append(
+        f"Iran–Pakistan Corridor Atlas, {on.isoformat()}. Every value is quoted verbatim in its source."
+    )
+    line_px = 21
+    block = line_px * len(lines)
+    bottom = 130 + block  # room for the axis title and legend, then the source block
+    top = 90
+    plot_height = height - top - bottom
+    fig.update_layout(
+        width=width,
+        height=height,
+        margin={"l": 80, "r": 40, "t": top, "b": bottom},
+        legend={"y": -70 / plot_height, "yanchor": "top"},
+    )
+    # Paper coordinates are fractions of the plot area: the block's top sits `block + 16` px
+    # above the image's bottom edge.
+    fig.add_annotation(
+        text="<br>".join(lines), xref="paper", yref="paper", x=0, y=-(bottom - block - 16) / plot_height,
+        xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 14, "color": "#3b3b3b"},
+        name="source-line",
+    )  # fmt: skip
+    return fig
+
+
+def chart_rows(ds: Dataset, chart: Chart) -> list[dict[str, Any]]:
+    """The chart's data with its citations, for its CSV."""
+    rows = []
+    for f in chart.figures:
+        src = ds.sources.get(f.citation.source)
+        rows.append(
+            {
+                "chart": chart.id, "label": f.label, "value": f.value, "unit": f.unit, "qualifier": f.qualifier or "",
+                "period": f.period or "", "date": f.date or "", "source": f.citation.source,
+                "source_title": src.meta.title if src else "", "publisher": (src.meta.publisher or "not stated") if src else "",
+                "quote": " ".join(f.citation.quote.split()), "note": "",
+            }
+        )  # fmt: skip
+    for d in chart.derived:
+        rows.append({"chart": chart.id, "qualifier": "", "period": "", "date": "", "source_title": "",
+                     "publisher": "", "quote": "", **d})  # fmt: skip
+    return rows
+
+
+CHART_COLUMNS = [
+    "chart",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "period",
+    "date",
+    "source",
+    "source_title",
+    "publisher",
+    "quote",
+    "note",
+]

@@ -1,0 +1,191 @@
+"""Chart builders and PNG export: values from the data, sources on every chart, real kaleido."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from geo.charts import (
+    EXPORT_SIZE,
+    build_charts,
+    cagr,
+    chart_rows,
+    cited_figure,
+    growth_chart,
+    metric,
+    source_line,
+)
+from geo.dataset import load_dataset
+from geo.layers import measured_length_km
+from geo.pngexport import ExportUnavailable, to_png
+from tests.conftest import ROOT
+
+
+def chart(ds, chart_id):
+    return next(c for c in build_charts(ds) if c.id == chart_id)
+
+
+def bars(fig_dict, name_prefix):
+    return {t["name"]: t for t in fig_dict["data"] if t.get("name", "").startswith(name_prefix)}
+
+
+def test_trade_chart_values_are_the_datas_and_each_source_is_its_own_trace(ds):
+    d = chart(ds, "trade").figure.to_dict()
+    current = bars(d, "Current trade per ")
+    assert {name: t["y"][0] for name, t in current.items()} == {
+        "Current trade per “A Complex Partnership” (unattributed)": 2.0,
+        "Current trade per TMP Staff, Oct 2025": 3.0,
+    }
+    gaps = bars(d, "Gap to target per ")
+    assert sorted(t["y"][0] for t in gaps.values()) == [7.0, 8.0]
+    target = next(t for t in d["data"] if t["name"].startswith("Target"))
+    assert set(target["y"]) == {10.0}
+
+
+def test_trade_chart_follows_the_data_not_literals(data_copy):
+    path = data_copy / "figures.json"
+    data = json.loads(path.read_text())
+    data["figures"][0]["value"] = 2.5  # a figure a maintainer corrects
+    data["figures"][0]["citation"]["quote"] = data["figures"][0]["citation"][
+        "quote"
+    ]  # still verbatim
+    path.write_text(json.dumps(data))
+    ds = load_dataset(data_copy)
+    d = chart(ds, "trade").figure.to_dict()
+    assert 2.5 in [t["y"][0] for t in bars(d, "Current trade per ").values()]
+
+
+def test_disagreeing_sources_are_named_in_the_note(ds):
+    note = chart(ds, "trade").note
+    assert note.startswith("The sources disagree:")
+    assert "gives 2 (around)" in note and "gives 3 (approximately)" in note
+    assert "gives 12 (signed)" in chart(ds, "memoranda").note
+    assert "gives 13 (drafted)" in chart(ds, "memoranda").note
+
+
+def test_memoranda_chart_has_one_trace_per_source(ds):
+    d = chart(ds, "memoranda").figure.to_dict()
+    assert [(t["name"], t["y"][0]) for t in d["data"]] == [
+        ("Rasanah", 12.0),
+        ("TMP Staff, Oct 2025", 13.0),
+    ]
+
+
+def test_pipeline_chart_sets_stated_beside_measured(ds):
+    d = chart(ds, "pipeline").figure.to_dict()
+    stated, measured = d["data"]
+    assert list(stated["x"][:2]) == [900.0, 80.0] and stated["x"][2] is None
+    assert list(measured["x"]) == [
+        measured_length_km(ds.feature(fid))
+        for fid in (
+            "ip-gas-pipeline-iran-leg",
+            "ip-gas-pipeline-phase-1",
+            "ip-gas-pipeline-pakistan-leg",
+        )
+    ]
+
+
+def test_smuggling_per_year_is_computed_and_labelled_so(ds):
+    c = chart(ds, "smuggling")
+    values = [t["value"] for t in c.figure.to_dict()["data"]]
+    assert values == [4000.0, 4000.0 * 365]
+    assert "computed" in c.figure.to_dict()["data"][1]["title"]["text"]
+    assert c.derived[0]["source"] == "computed"
+    assert [f.id for f in c.figures] == ["smuggled-petroleum-rasanah"]
+
+
+def test_every_chart_figure_is_grounded_and_every_chart_names_its_sources(ds):
+    folded = {s.id: " ".join(s.text.split()) for s in ds.sources.values()}
+    for c in build_charts(ds):
+        assert c.figures, c.id
+        for row in chart_rows(ds, c):
+            if row["source"] in ("computed", "measured"):
+                assert row["note"], c.id
+            else:
+                assert row["quote"] in folded[row["source"]], c.id
+        line = source_line(ds, c)
+        for sid in c.source_ids():
+            assert ds.sources[sid].meta.title in line
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "years", "rate"),
+    [(2, 10, 6, 0.307660), (3, 10, 5, 0.272260), (10, 10, 3, 0.0), (2, 10, 1, 4.0)],
+)
+def test_cagr_known_values(baseline, target, years, rate):
+    assert cagr(baseline, target, years) == pytest.approx(rate, abs=1e-6)
+
+
+@pytest.mark.parametrize(("baseline", "years"), [(0, 5), (-1, 5), (2, 0), (2, -3)])
+def test_cagr_rejects_what_has_no_answer(baseline, years):
+    with pytest.raises(ValueError, match="must"):
+        cagr(baseline, 10, years)
+
+
+def test_growth_chart_path_reaches_the_target(ds):
+    baseline = metric(ds, "bilateral_trade_current")[0]
+    target = metric(ds, "bilateral_trade_target")[0]
+    c = growth_chart(ds, baseline, 2024, target, 2030)
+    ys = c.figure.to_dict()["data"][0]["y"]
+    assert ys[0] == pytest.approx(2.0) and ys[-1] == pytest.approx(10.0)
+    assert c.derived[0]["value"] == pytest.approx(30.77)
+
+
+def test_cited_figure_draws_title_source_line_and_date(ds):
+    c = chart(ds, "trade")
+    fig = cited_figure(ds, c, date(2026, 11, 22))
+    text = " ".join(a.text for a in fig.layout.annotations).replace("<br>", " ")
+    assert "Sources: “Iran-Pakistan Relations" in text
+    assert "(Rasanah)" in text and "(publisher not stated, 2025-10-26)" in text
+    assert "2026-11-22" in text
+    assert fig.layout.title.text.startswith("Iran–Pakistan bilateral trade")
+    assert (fig.layout.width, fig.layout.height) == EXPORT_SIZE
+
+
+def test_png_export_is_a_png_of_the_export_size(ds):
+    png = to_png(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    image = Image.open(io.BytesIO(png))
+    assert image.size == EXPORT_SIZE
+    # The source line is drawn: the bottom band of the image is not blank.
+    bottom = image.convert("L").crop(
+        (0, EXPORT_SIZE[1] - 110, EXPORT_SIZE[0] // 2, EXPORT_SIZE[1] - 20)
+    )
+    assert bottom.getextrema()[0] < 128
+
+
+def test_png_export_without_a_browser_explains_itself(ds, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # the fault, injected on purpose
+    with pytest.raises(ExportUnavailable, match=r"needs Chromium.*apt-get install chromium"):
+        to_png(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
+
+
+def test_export_cli_writes_every_chart_png(tmp_path, ds):
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "export", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pngs = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert pngs == sorted(f"{c.id}.png" for c in build_charts(ds))
+    assert Image.open(tmp_path / "charts" / "trade.png").size == EXPORT_SIZE
+
+
+def test_export_cli_without_a_browser_still_writes_the_data_and_says_why(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "export", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "BROWSER_PATH": "/nonexistent/chromium"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "charts not written: PNG export needs Chromium" in result.stderr
+    assert (tmp_path / "layers.geojson").is_file() and (tmp_path / "events.csv").is_file()
