@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from geo.dataset import data_dir, load_dataset
@@ -48,6 +49,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for path in write_pack(ds, args.out):
         print(path)
+    if args.no_charts:
+        return 0
+    from geo.export import write_charts
+    from geo.pngexport import ExportUnavailable
+
+    try:
+        for path in write_charts(ds, args.out, date.today()):
+            print(path)
+    except ExportUnavailable as exc:
+        print(f"charts not written: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,24 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> Non
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def write_charts(ds: Dataset, out: Path, on: date) -> list[Path]:
+    """Write every chart as `out/charts/<chart-id>.png`, cited, at export size.
+
+    Raises geo.pngexport.ExportUnavailable when Chromium is missing.
+    """
+    from geo.charts import EXPORT_SIZE, build_charts, cited_figure
+    from geo.pngexport import to_png
+
+    folder = out / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in build_charts(ds):
+        path = folder / f"{chart.id}.png"
+        path.write_bytes(to_png(cited_figure(ds, chart, on), *EXPORT_SIZE))
+        written.append(path)
+    return written
 
 
 def write_pack(ds: Dataset, out: Path) -> list[Path]:
