@@ -10,6 +10,7 @@ ensure_static_assets()
 st.navigation(
     [
         st.Page("pages/map.py", title="Map", url_path="map", default=True),
+        st.Page("pages/figures.py", title="Figures", url_path="figures"),
         st.Page("pages/about.py", title="About the data", url_path="about"),
     ]
 ).run()

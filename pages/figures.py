@@ -1,0 +1,209 @@
+"""Figures: every number the sources give, charted with its sources, exported with its citation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date
+
+import streamlit as st
+
+from geo.charts import (
+    CHART_COLUMNS,
+    EXPORT_SIZE,
+    Chart,
+    build_charts,
+    cagr,
+    chart_rows,
+    cited_figure,
+    growth_chart,
+    metric,
+    short,
+    source_line,
+)
+from geo.models import Dataset
+from geo.pngexport import browser_path, to_png
+from geo.text import md
+from pages._shared import dataset, problem_banner
+
+ds = dataset()
+st.title("Figures")
+st.caption(
+    "Every number here is a figure a source gives, with the passage that gives it (hover a bar). "
+    "Where sources disagree, each version is shown beside the other."
+)
+problem_banner(ds)
+png_ready = browser_path() is not None
+if not png_ready:
+    st.info(
+        "PNG export needs Chromium, which is not installed on this server "
+        "(Debian: `apt-get install chromium`). The charts and their CSV downloads still work.",
+        icon="🖼️",
+    )
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CHART_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def png_bytes(ds: Dataset, chart: Chart) -> bytes:
+    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE)
+
+
+def sources_text(ds: Dataset) -> str:
+    lines = ["Sources of the Iran–Pakistan Corridor Atlas figures", ""]
+    for s in ds.sources.values():
+        m = s.meta
+        lines += [
+            f"[{m.id}] {m.title}",
+            f"  publisher: {m.publisher or 'not stated'}; author: {m.author or 'not stated'}",
+            f"  published: {m.published or m.published_note}; url: {m.url or 'not stated'}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for chart in charts:
+            z.writestr(f"{chart.id}.png", png_bytes(ds, chart))
+            z.writestr(f"{chart.id}.csv", csv_bytes(chart_rows(ds, chart)))
+        z.writestr("SOURCES.txt", sources_text(ds))
+    return buf.getvalue()
+
+
+def plotly_config(chart: Chart) -> dict:
+    width, height = EXPORT_SIZE
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": f"iran-pakistan-atlas-{chart.id}",
+            "width": width,
+            "height": height,
+            "scale": 1,
+        },
+    }
+
+
+def show_chart(chart: Chart) -> None:
+    with st.container(border=True, key=f"chart-{chart.id}"):
+        st.plotly_chart(
+            cited_figure(ds, chart, date.today(), width=None, height=620, wrap=110),
+            config=plotly_config(chart),
+            key=f"plot-{chart.id}",
+        )
+        st.caption(md(source_line(ds, chart)))
+        if chart.note:
+            st.caption(md(chart.note))
+        cols = st.columns([1, 1, 3])
+        cols[0].download_button(
+            "Download PNG",
+            data=lambda chart=chart: png_bytes(ds, chart),
+            file_name=f"iran-pakistan-atlas-{chart.id}.png",
+            mime="image/png",
+            key=f"png-{chart.id}",
+            disabled=not png_ready,
+            help=None if png_ready else "PNG export needs Chromium on the server.",
+            on_click="ignore",
+        )
+        cols[1].download_button(
+            "Download CSV",
+            data=csv_bytes(chart_rows(ds, chart)),
+            file_name=f"iran-pakistan-atlas-{chart.id}.csv",
+            mime="text/csv",
+            key=f"csv-{chart.id}",
+            on_click="ignore",
+        )
+
+
+charts = build_charts(ds)
+by_id = {c.id: c for c in charts}
+
+st.download_button(
+    f"Download all charts (ZIP of {len(charts)} PNGs and CSVs, with the list of sources)",
+    data=lambda: zip_all(ds, charts),
+    file_name="iran-pakistan-atlas-charts.zip",
+    mime="application/zip",
+    key="zip-all",
+    disabled=not png_ready,
+    on_click="ignore",
+)
+
+if "trade" in by_id:
+    show_chart(by_id["trade"])
+
+st.header("Growth calculator")
+current = metric(ds, "bilateral_trade_current")
+targets = metric(ds, "bilateral_trade_target")
+if current and targets:
+    st.caption(
+        "How fast would trade have to grow to reach the target? The sources do not say which year "
+        "their current figures stand for, so nothing is assumed: choose the baseline, its year and "
+        "the target year."
+    )
+    c1, c2, c3 = st.columns(3)
+    baseline_id = c1.selectbox(
+        "Baseline: whose current figure",
+        options=[f.id for f in current],
+        format_func=lambda fid: next(
+            f"${f.value:g} bn ({f.qualifier}) per {short(ds, f.citation.source)}"
+            for f in current
+            if f.id == fid
+        ),
+        index=None,
+        placeholder="Choose a source's figure",
+        key="growth_baseline",
+    )
+    baseline_year = c2.number_input(
+        "Year that figure stands for",
+        min_value=1990,
+        max_value=2100,
+        value=None,
+        step=1,
+        key="growth_year",
+    )
+    target_year = c3.number_input(
+        "Year the target is to be reached",
+        min_value=1991,
+        max_value=2101,
+        value=None,
+        step=1,
+        key="growth_target_year",
+    )
+    target_values = {t.value for t in targets}
+    target = targets[0]
+    st.markdown(
+        md(
+            f"Target: ${target.value:g} billion a year, as "
+            + " and ".join(short(ds, t.citation.source) for t in targets)
+            + (" both state it." if len(target_values) == 1 else "; the sources differ.")
+        )
+    )
+    if baseline_id and baseline_year and target_year:
+        baseline = next(f for f in current if f.id == baseline_id)
+        years = int(target_year) - int(baseline_year)
+        try:
+            rate = cagr(baseline.value, target.value, years)
+        except ValueError as exc:
+            st.error(md(str(exc)))
+        else:
+            st.metric("Compound annual growth needed", f"{rate:.2%}", help="per year, every year")
+            st.latex(
+                rf"\text{{CAGR}} = \left(\frac{{{target.value:g}}}{{{baseline.value:g}}}\right)^{{1/({int(target_year)}-{int(baseline_year)})}} - 1 = {rate * 100:.2f}\%"
+            )
+            show_chart(growth_chart(ds, baseline, int(baseline_year), target, int(target_year)))
+    else:
+        st.info("Choose a baseline, its year and a target year to see the growth needed.")
+
+st.header("Other figures")
+for chart in charts:
+    if chart.id != "trade":
+        show_chart(chart)

@@ -1,0 +1,87 @@
+"""AppTest of the Figures page and its growth calculator."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from geo.charts import build_charts
+from tests.conftest import ROOT
+
+
+def figures_page(monkeypatch=None, env: dict[str, str] | None = None) -> AppTest:
+    for k, v in (env or {}).items():
+        monkeypatch.setenv(k, v)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/figures.py")
+    return at.run()
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption).replace("\\", "")
+
+
+def test_figures_page_shows_every_chart_with_its_sources(ds):
+    at = figures_page()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == len(build_charts(ds))
+    text = captions(at)
+    assert text.count("Source") >= len(build_charts(ds))
+    assert "The sources disagree: “A Complex Partnership” (unattributed) gives 2 (around)" in text
+    assert "Rasanah gives 12 (signed); TMP Staff, Oct 2025 gives 13 (drafted)" in text
+
+
+def test_every_chart_has_png_and_csv_downloads(ds):
+    at = figures_page()
+    keys = {b.proto.id.rsplit("-", 2)[-1] for b in at.get("download_button")}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download PNG") == len(build_charts(ds))
+    assert labels.count("Download CSV") == len(build_charts(ds))
+    assert any(label.startswith("Download all charts (ZIP") for label in labels)
+    assert keys
+
+
+def test_calculator_with_known_baseline_and_years_gives_the_known_rate():
+    at = figures_page()
+    at.selectbox(key="growth_baseline").select("trade-current-complex-partnership")
+    at.number_input(key="growth_year").set_value(2024)
+    at.number_input(key="growth_target_year").set_value(2030).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["30.77%"]
+    assert r"\left(\frac{10}{2}\right)^{1/(2030-2024)} - 1 = 30.77\%" in at.latex[0].value
+    assert (
+        len(at.get("plotly_chart"))
+        == len(build_charts(__import__("geo.dataset").dataset.load_dataset())) + 1
+    )
+
+
+def test_calculator_assumes_nothing_until_everything_is_chosen():
+    at = figures_page()
+    assert at.selectbox(key="growth_baseline").value is None
+    assert at.number_input(key="growth_year").value is None
+    assert not at.metric
+    assert "Choose a baseline, its year and a target year" in at.info[0].value
+    at.selectbox(key="growth_baseline").select("trade-current-tmp").run()
+    assert not at.metric
+
+
+def test_calculator_with_target_year_before_baseline_explains_and_keeps_going():
+    at = figures_page()
+    at.selectbox(key="growth_baseline").select("trade-current-tmp")
+    at.number_input(key="growth_year").set_value(2025)
+    at.number_input(key="growth_target_year").set_value(2020).run()
+    assert not at.exception
+    assert "the target year must come after the baseline year" in at.error[0].value.replace(
+        "\\", ""
+    )
+    assert len(at.get("plotly_chart")) >= 6
+
+
+def test_without_chromium_png_buttons_explain_and_the_rest_works(monkeypatch):
+    at = figures_page(monkeypatch, {"BROWSER_PATH": "/nonexistent/chromium"})
+    assert not at.exception
+    assert "PNG export needs Chromium" in at.info[0].value
+    pngs = [b for b in at.get("download_button") if b.proto.label == "Download PNG"]
+    assert pngs and all(b.proto.disabled for b in pngs)
+    csvs = [b for b in at.get("download_button") if b.proto.label == "Download CSV"]
+    assert csvs and not any(b.proto.disabled for b in csvs)
+    assert len(at.get("plotly_chart")) >= 6
