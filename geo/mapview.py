@@ -8,10 +8,8 @@ data is HTML-escaped before it becomes popup or tooltip markup.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Any
-from urllib.parse import urlencode
 
 import folium
 from branca.element import MacroElement
@@ -19,8 +17,9 @@ from jinja2 import Template
 from shapely.geometry import shape
 
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
+from geo.citations import citation_href
 from geo.layers import measured_length_km
-from geo.models import KIND_LABEL, STATUS_LABEL, Citation, Dataset, Feature
+from geo.models import KIND_LABEL, STATUS_LABEL, Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
 
@@ -70,19 +69,6 @@ BASEMAPS: dict[str, dict[str, str]] = {
 }
 DEFAULT_CENTER = (27.4, 63.2)
 DEFAULT_ZOOM = 6
-
-
-def citation_key(citation: Citation) -> str:
-    """A short, stable key for one citation: the Sources page finds the passage by it."""
-    digest = hashlib.sha1(
-        f"{citation.source}\n{normalise(citation.quote)}".encode(), usedforsecurity=False
-    )
-    return digest.hexdigest()[:10]
-
-
-def citation_href(citation: Citation) -> str:
-    """The Sources page link that opens a citation's document at the passage, highlighted."""
-    return "/sources?" + urlencode({"source": citation.source, "cite": citation_key(citation)})
 
 
 class AtlasGeoJson(MacroElement):

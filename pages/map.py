@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.citations import citation_href
 from geo.layers import measured_length_km
-from geo.mapview import BASEMAPS, build_map, citation_href, highlight_group, length_line, view_for
+from geo.mapview import BASEMAPS, build_map, highlight_group, length_line, view_for
 from geo.models import KIND_LABEL, PRECISION_MEANING, STATUS_LABEL, Dataset
 from geo.text import md
 from pages._shared import dataset, problem_banner

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.mapview import citation_key
+from geo.citations import citation_key
 from tests.conftest import ROOT
 
 

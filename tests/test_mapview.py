@@ -7,11 +7,10 @@ import re
 import folium
 import pytest
 
+from geo.citations import citation_href, citation_key
 from geo.mapview import (
     BASEMAPS,
     build_map,
-    citation_href,
-    citation_key,
     feature_geojson,
     highlight_group,
     length_line,
