@@ -5,12 +5,18 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from geo.charts import EXPORT_SIZE, Chart, cited_figure
 from geo.dataset import data_dir, load_dataset
 from geo.models import Dataset
+from geo.pngexport import to_png
 from geo.text import md
 
 
@@ -65,3 +71,60 @@ def problem_banner(ds: Dataset) -> None:
         f"everything else is shown. Run `python -m geo validate` for the full list.\n\n{lines}{more}",
         icon="⚠️",
     )
+
+
+def _stated(value: str | None, note: str | None) -> str:
+    if value is None:
+        return f"— ({note})"
+    return f"{value} ({note})" if note else value
+
+
+def sources_frame(ds: Dataset) -> pd.DataFrame:
+    """One row per source: what it states about itself, what it does not, how often it is cited."""
+    counts: dict[str, int] = {}
+    for _, _, cite in ds.citations():
+        counts[cite.source] = counts.get(cite.source, 0) + 1
+    return pd.DataFrame(
+        [
+            {
+                "id": s.meta.id,
+                "title": s.meta.title,
+                "publisher": _stated(s.meta.publisher, s.meta.publisher_note),
+                "author": _stated(s.meta.author, s.meta.author_note),
+                "published": _stated(s.meta.published, s.meta.published_note),
+                "url": _stated(s.meta.url, s.meta.url_note),
+                "citations": counts.get(s.meta.id, 0),
+            }
+            for s in ds.sources.values()
+        ]
+    )
+
+
+def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
+    """Rows as UTF-8 CSV with a header row."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def png_bytes(ds: Dataset, chart: Chart) -> bytes:
+    """The chart as a cited PNG of export size, dated today."""
+    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE)
+
+
+def plotly_config(chart: Chart) -> dict:
+    """Plotly's own camera button: a telling file name, at export size."""
+    width, height = EXPORT_SIZE
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": f"iran-pakistan-atlas-{chart.id}",
+            "width": width,
+            "height": height,
+            "scale": 1,
+        },
+    }

@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo.models import KIND_LABEL
 from geo.text import md
-from pages._shared import dataset, problem_banner
+from pages._shared import dataset, problem_banner, sources_frame
 
 ds = dataset()
 st.title("About the data")
@@ -32,30 +32,7 @@ st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
 
 
-def stated(value, note):
-    if value is None:
-        return f"— ({note})"
-    return f"{value} ({note})" if note else value
-
-
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "id": s.meta.id,
-                "title": s.meta.title,
-                "publisher": stated(s.meta.publisher, s.meta.publisher_note),
-                "author": stated(s.meta.author, s.meta.author_note),
-                "published": stated(s.meta.published, s.meta.published_note),
-                "url": stated(s.meta.url, s.meta.url_note),
-                "citations": sum(1 for _, _, cite in ds.citations() if cite.source == s.meta.id),
-            }
-            for s in ds.sources.values()
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
 
 st.header("Layers")
 st.dataframe(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from datetime import date
@@ -11,7 +10,6 @@ import streamlit as st
 
 from geo.charts import (
     CHART_COLUMNS,
-    EXPORT_SIZE,
     Chart,
     build_charts,
     cagr,
@@ -23,9 +21,9 @@ from geo.charts import (
     source_line,
 )
 from geo.models import Dataset
-from geo.pngexport import browser_path, to_png
+from geo.pngexport import browser_path
 from geo.text import md
-from pages._shared import dataset, problem_banner
+from pages._shared import csv_bytes, dataset, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
 st.title("Figures")
@@ -41,18 +39,6 @@ if not png_ready:
         "(Debian: `apt-get install chromium`). The charts and their CSV downloads still work.",
         icon="🖼️",
     )
-
-
-def csv_bytes(rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CHART_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
-def png_bytes(ds: Dataset, chart: Chart) -> bytes:
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE)
 
 
 def sources_text(ds: Dataset) -> str:
@@ -73,24 +59,9 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for chart in charts:
             z.writestr(f"{chart.id}.png", png_bytes(ds, chart))
-            z.writestr(f"{chart.id}.csv", csv_bytes(chart_rows(ds, chart)))
+            z.writestr(f"{chart.id}.csv", csv_bytes(CHART_COLUMNS, chart_rows(ds, chart)))
         z.writestr("SOURCES.txt", sources_text(ds))
     return buf.getvalue()
-
-
-def plotly_config(chart: Chart) -> dict:
-    width, height = EXPORT_SIZE
-    return {
-        "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": f"iran-pakistan-atlas-{chart.id}",
-            "width": width,
-            "height": height,
-            "scale": 1,
-        },
-    }
 
 
 def show_chart(chart: Chart) -> None:
@@ -116,7 +87,7 @@ def show_chart(chart: Chart) -> None:
         )
         cols[1].download_button(
             "Download CSV",
-            data=csv_bytes(chart_rows(ds, chart)),
+            data=csv_bytes(CHART_COLUMNS, chart_rows(ds, chart)),
             file_name=f"iran-pakistan-atlas-{chart.id}.csv",
             mime="text/csv",
             key=f"csv-{chart.id}",
