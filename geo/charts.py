@@ -34,9 +34,10 @@ class Chart:
     figures: list[Figure]
     derived: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    cited_sources: list[str] = field(default_factory=list)  # sources cited other than by figures
 
     def source_ids(self) -> list[str]:
-        return list(dict.fromkeys(f.citation.source for f in self.figures))
+        return list(dict.fromkeys([f.citation.source for f in self.figures] + self.cited_sources))
 
 
 def source_colour(ds: Dataset, source_id: str) -> str:
@@ -355,7 +356,7 @@ def cited_figure(
     if chart.note:
         lines += textwrap.wrap("Note: " + chart.note, wrap)
     lines.append(
-        f"Iran–Pakistan Corridor Atlas, {on.isoformat()}. Every value is quoted verbatim in its source."
+        f"Iran–Pakistan Corridor Atlas, {on.isoformat()}. Everything shown is quoted verbatim from its source."
     )
     line_px = 21
     block = line_px * len(lines)
@@ -411,3 +412,22 @@ CHART_COLUMNS = [
     "quote",
     "note",
 ]
+
+
+def disagreements(ds: Dataset) -> list[dict[str, Any]]:
+    """Every metric on which sources give different values: one row per source's value."""
+    rows = []
+    for metric_id in dict.fromkeys(f.metric for f in ds.figures):
+        figs = metric(ds, metric_id)
+        if len({f.value for f in figs}) < 2:
+            continue
+        for f in figs:
+            rows.append(
+                {
+                    "metric": f.label,
+                    "value": f"{f.qualifier + ' ' if f.qualifier else ''}{f.value:g} {f.unit}",
+                    "source": short(ds, f.citation.source),
+                    "quote": " ".join(f.citation.quote.split()),
+                }
+            )
+    return rows
