@@ -11,6 +11,8 @@ st.navigation(
     [
         st.Page("pages/map.py", title="Map", url_path="map", default=True),
         st.Page("pages/figures.py", title="Figures", url_path="figures"),
+        st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
+        st.Page("pages/sources.py", title="Sources", url_path="sources"),
         st.Page("pages/about.py", title="About the data", url_path="about"),
     ]
 ).run()

@@ -1,0 +1,124 @@
+"""The timeline of dated events, drawn as precisely as each date is known and no more."""
+
+from __future__ import annotations
+
+import calendar
+import textwrap
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from geo.charts import FONT, Chart
+from geo.models import Dataset, Event
+
+TOPIC_COLOUR = {
+    "diplomacy": "#1f5f8b",
+    "security": "#c0392b",
+    "trade": "#d68910",
+    "energy": "#7d3c98",
+    "connectivity": "#148f77",
+}
+TOPICS = list(TOPIC_COLOUR)
+
+
+def extent(event: Event) -> tuple[date, date]:
+    """The first and last day the event's date can mean: a whole year, a whole month, or a day."""
+    parts = [int(p) for p in event.date.split("-")]
+    if event.date_precision == "year":
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if event.date_precision == "month":
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return date(parts[0], parts[1], 1), date(parts[0], parts[1], last)
+    day = date(*parts)
+    return day, day
+
+
+def date_label(event: Event) -> str:
+    """The date as precisely as it is known: '2024', 'March 2024' or '18 June 2026'."""
+    start, _ = extent(event)
+    label = {
+        "year": f"{start.year}",
+        "month": f"{calendar.month_name[start.month]} {start.year}",
+        "day": f"{start.day} {calendar.month_name[start.month]} {start.year}",
+    }[event.date_precision]
+    return f"{label} ({event.date_note})" if event.date_note else label
+
+
+def filter_events(
+    ds: Dataset, topics: list[str] | None = None, sources: list[str] | None = None
+) -> list[Event]:
+    """Events of the given topics citing any of the given sources (None means all)."""
+    out = []
+    for e in ds.events:
+        if topics is not None and e.topic not in topics:
+            continue
+        if sources is not None and not any(c.source in sources for c in e.citations):
+            continue
+        out.append(e)
+    return sorted(out, key=lambda e: extent(e)[0])
+
+
+def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -> Chart:
+    """One trace per event: a marker for a day, a bar across the month or year otherwise."""
+    fig = go.Figure()
+    shown_topics: set[str] = set()
+    for e in events:
+        start, end = extent(e)
+        colour = TOPIC_COLOUR[e.topic]
+        label = "<br>".join(textwrap.wrap(e.title, 48))
+        common = {
+            "name": e.topic,
+            "legendgroup": e.topic,
+            "showlegend": e.topic not in shown_topics,
+            "customdata": [e.id],
+            "hovertemplate": f"<b>{date_label(e)}</b><br>{label}<br><i>{e.date_precision} precision</i><extra></extra>",
+        }
+        shown_topics.add(e.topic)
+        if e.date_precision == "day":
+            fig.add_scatter(
+                x=[start], y=[e.topic], mode="markers", marker={"symbol": "diamond", "size": 14, "color": colour,
+                "line": {"color": "#1d2327", "width": 1}}, **common,
+            )  # fmt: skip
+        else:
+            # The line spans every day the date can mean; the open circles mark its ends.
+            fig.add_scatter(
+                x=[start, end + timedelta(days=1)], y=[e.topic, e.topic], mode="lines+markers",
+                line={"color": colour, "width": 12}, marker={"symbol": "line-ns", "size": 16,
+                "line": {"color": colour, "width": 2}}, opacity=0.75, **common,
+            )  # fmt: skip
+    first_year = min((extent(e)[0].year for e in events), default=2000)
+    last = max((extent(e)[1] for e in events), default=date(2026, 12, 31))
+    start_year = max(first_year, since) if since else first_year
+    fig.update_layout(
+        title={
+            "text": "Dated events in the sources, drawn as precisely as each date is known",
+            "x": 0,
+            "xref": "paper",
+        },
+        font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 110, "r": 30, "t": 70, "b": 60},
+        legend={"orientation": "h", "y": -0.15, "x": 0, "title": {"text": "topic"}},
+        hoverlabel={"align": "left"},
+        xaxis={
+            "type": "date",
+            "range": [date(start_year, 1, 1), last + timedelta(days=120)],
+            "gridcolor": "#eef0f1",
+        },
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": list(reversed(TOPICS)),
+            "gridcolor": "#eef0f1",
+        },
+        clickmode="event+select",
+    )
+    hidden = [e for e in events if extent(e)[1].year < start_year]
+    note = (
+        "A year-long bar is an event the sources date only to the year; a month-long bar, to the month; "
+        "a diamond, to the day."
+    )
+    if hidden:
+        note += f" {len(hidden)} earlier event(s) lie left of this view ({', '.join(date_label(e) for e in hidden)})."
+    sources = list(dict.fromkeys(c.source for e in events for c in e.citations))
+    return Chart("timeline", "Timeline of events", fig, [], note=note, cited_sources=sources)

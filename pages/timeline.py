@@ -1,0 +1,135 @@
+"""Timeline: every dated event of the sources, as precisely as its date is known."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from geo.charts import cited_figure
+from geo.citations import citation_href
+from geo.export import EVENT_COLUMNS, event_rows
+from geo.models import Dataset
+from geo.pngexport import browser_path
+from geo.text import md
+from geo.timeline import TOPICS, date_label, filter_events, timeline_chart
+from pages._shared import csv_bytes, dataset, plotly_config, png_bytes, problem_banner
+
+ds = dataset()
+PERIODS = {"recent": "From 2008", "all": "All events"}
+RECENT_FROM = 2008
+
+if "timeline_url_read" not in st.session_state:
+    asked = st.query_params.get("event")
+    known = asked is None or any(e.id == asked for e in ds.events)
+    st.session_state.update(
+        event=asked if known else None,
+        timeline_notice=None if known else f"No event has the id “{asked}”.",
+        timeline_url_read=True,
+    )
+
+
+def on_plot_select() -> None:
+    points = st.session_state.timeline_plot.selection.get("points", [])
+    # One customdata value per point: Plotly reports it bare, not as a list.
+    ids = [
+        p["customdata"] if isinstance(p["customdata"], str) else p["customdata"][0]
+        for p in points
+        if p.get("customdata")
+    ]
+    if ids:
+        st.session_state.event = ids[0]
+
+
+st.title("Timeline")
+problem_banner(ds)
+if st.session_state.timeline_notice:
+    st.warning(md(st.session_state.timeline_notice), icon="🔎")
+
+c1, c2, c3 = st.columns([2, 3, 1])
+topics = c1.multiselect("Topics", TOPICS, default=TOPICS, key="topics")
+source_ids = c2.multiselect(
+    "Sources",
+    list(ds.sources),
+    default=list(ds.sources),
+    format_func=lambda s: ds.sources[s].meta.short_name,
+    key="tl_sources",
+)
+period = c3.radio("Period", list(PERIODS), format_func=PERIODS.get, key="period")
+
+events = filter_events(ds, topics, source_ids)
+chart = timeline_chart(ds, events, since=RECENT_FROM if period == "recent" else None)
+if not events:
+    st.info("No event matches these filters.")
+else:
+    st.plotly_chart(
+        cited_figure(ds, chart, date.today(), width=None, height=600, wrap=110),
+        config=plotly_config(chart),
+        key="timeline_plot",
+        on_select=on_plot_select,
+        selection_mode="points",
+    )
+    st.caption(md(chart.note))
+
+
+def event_download_row(ds: Dataset) -> None:
+    cols = st.columns([1, 1, 3])
+    cols[0].download_button(
+        "Download PNG",
+        data=lambda: png_bytes(ds, chart),
+        file_name="iran-pakistan-atlas-timeline.png",
+        mime="image/png",
+        key="png-timeline",
+        disabled=browser_path() is None or not events,
+        help=None if browser_path() else "PNG export needs Chromium on the server.",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Download CSV",
+        data=csv_bytes(
+            EVENT_COLUMNS, [r for r in event_rows(ds) if r["id"] in {e.id for e in events}]
+        ),
+        file_name="iran-pakistan-atlas-events.csv",
+        mime="text/csv",
+        key="csv-timeline",
+        on_click="ignore",
+    )
+
+
+event_download_row(ds)
+
+st.subheader("Event")
+by_id = {e.id: e for e in ds.events}
+st.selectbox(
+    "Choose an event (or click one on the timeline)",
+    options=[e.id for e in filter_events(ds)],
+    format_func=lambda eid: f"{date_label(by_id[eid])}: {by_id[eid].title}",
+    index=None,
+    placeholder="Choose an event",
+    key="event",
+)
+selected = by_id.get(st.session_state.event) if st.session_state.event else None
+if selected is not None:
+    with st.container(border=True, key="event-panel"):
+        st.markdown(f"### {md(selected.title)}")
+        st.markdown(
+            f"**{md(date_label(selected))}** · known to the {md(selected.date_precision)} · topic: {md(selected.topic)}"
+        )
+        for c in selected.citations:
+            src = ds.sources.get(c.source)
+            st.markdown(f"> {md(' '.join(c.quote.split()))}")
+            st.markdown(
+                f"— {md(src.meta.reference() if src else c.source)} · [Read it in context]({citation_href(c)})"
+            )
+        related = [
+            f for f in (ds.feature(fid) for fid in selected.related_features) if f is not None
+        ]
+        if related:
+            st.markdown(
+                "**On the map:** "
+                + ", ".join(f"[{md(f.props.name)}](/?feature={f.id})" for f in related)
+            )
+
+params = {"event": st.session_state.event} if st.session_state.event else {}
+if dict(st.query_params) != params:
+    st.query_params.from_dict(params)

@@ -1,0 +1,104 @@
+"""AppTests of the Sources and Timeline pages: deep links, search, disagreements, events."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from geo.citations import citation_key
+from tests.conftest import ROOT
+
+
+def page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(path)
+    return at.run()
+
+
+def doc_html(at: AppTest) -> str:
+    return next(e.proto.body for e in at.get("html") if "atlas-doc" in e.proto.body)
+
+
+def test_citation_link_opens_its_document_with_that_passage_focused(ds):
+    c = ds.feature("rimdan-gabd-free-trade-zone").props.citations[0]
+    at = page("pages/sources.py", {"source": c.source, "cite": citation_key(c)})
+    assert not at.exception
+    assert at.selectbox(key="doc").value == c.source
+    html = doc_html(at)
+    focused = html.split('class="atlas-mark atlas-focus"', 1)[1].split("</mark>", 1)[0]
+    assert "preliminary agreement to establish a joint free trade zone" in focused
+    assert f'id="cite-{citation_key(c)}"' in html
+    assert at.query_params["cite"] == citation_key(c)
+
+
+def test_source_link_opens_the_whole_document_with_every_cited_passage_marked(ds):
+    at = page("pages/sources.py", {"source": "tmp-rising-ties"})
+    html = doc_html(at)
+    assert 'class="atlas-mark atlas-focus"' not in html
+    n_passages = len(
+        {citation_key(c) for _, _, c in ds.citations() if c.source == "tmp-rising-ties"}
+    )
+    assert html.count('<span id="cite-') == n_passages
+    assert "Rising Ties" in "".join(m.value for m in at.markdown)
+
+
+def test_unknown_source_or_citation_gives_a_notice(ds):
+    at = page("pages/sources.py", {"source": "no-such-doc"})
+    assert not at.exception and "No source has the id" in at.warning[0].value
+    at = page("pages/sources.py", {"source": "tmp-rising-ties", "cite": "0000000000"})
+    assert not at.exception and "not in this document any more" in at.warning[0].value
+    assert 'class="atlas-mark atlas-focus"' not in doc_html(at)
+
+
+def test_search_counts_hits_per_document_and_treats_regex_as_text(ds):
+    at = page("pages/sources.py")
+    at.text_input(key="q").input("Gwadar").run()
+    expected = sum(s.text.count("Gwadar") for s in ds.sources.values())
+    assert any(f"**{expected} hit(s)**" in m.value for m in at.markdown)
+    counts = at.dataframe[1].value.set_index("source")["hits"]
+    assert counts.sum() == expected
+    assert counts["IPS Insights (Yamin)"] == ds.sources["ips-insights-yamin"].text.count("Gwadar")
+    at.text_input(key="q").input("(.*[").run()
+    assert not at.exception
+    assert any("**0 hit(s)**" in m.value for m in at.markdown)
+
+
+def test_search_hit_link_opens_the_document_at_that_hit():
+    at = page("pages/sources.py", {"source": "nournews-262262", "q": "Chabahar", "hit": "0"})
+    assert not at.exception
+    focused = doc_html(at).split('class="atlas-mark atlas-focus"', 1)[1].split("</mark>", 1)[0]
+    assert focused.endswith(">Chabahar")
+
+
+def test_disagreements_table_has_trade_and_memoranda():
+    at = page("pages/sources.py")
+    table = next(d.value for d in at.dataframe if "metric" in d.value.columns)
+    assert set(table["metric"]) == {"Bilateral trade, current", "Memoranda of understanding"}
+    assert len(table) == 4
+    assert table["quote"].str.len().min() > 20
+
+
+def test_event_link_selects_the_event_and_links_its_features():
+    at = page("pages/timeline.py", {"event": "mand-pishin-market-inaugurated-2023-05"})
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "May 2023" in text
+    assert "(/?feature=mand-pishin-border-market)" in text
+    assert "[Read it in context](/sources?source=complex-partnership&cite=" in text
+
+
+def test_unknown_event_gives_a_notice_and_the_timeline():
+    at = page("pages/timeline.py", {"event": "no-such-event"})
+    assert not at.exception
+    assert "No event has the id" in at.warning[0].value
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_timeline_filters_keep_the_page_working(ds):
+    at = page("pages/timeline.py")
+    at.multiselect(key="topics").set_value([]).run()
+    assert not at.exception and "No event matches these filters" in at.info[0].value
+    at.multiselect(key="topics").set_value(["energy"]).run()
+    at.radio(key="period").set_value("all").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1

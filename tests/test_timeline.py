@@ -1,0 +1,49 @@
+"""The timeline builder: one trace per event, each date drawn only as precisely as it is known."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geo.timeline import date_label, extent, filter_events, timeline_chart
+
+
+def test_one_trace_per_event(ds):
+    d = timeline_chart(ds, filter_events(ds)).figure.to_dict()
+    assert len(d["data"]) == len(ds.events) == 12
+    assert sorted(t["customdata"][0] for t in d["data"]) == sorted(e.id for e in ds.events)
+
+
+def test_year_precision_events_are_drawn_as_the_whole_year(ds):
+    d = timeline_chart(ds, filter_events(ds)).figure.to_dict()
+    by_id = {t["customdata"][0]: t for t in d["data"]}
+    year = by_id["pipeline-iran-leg-completed-2013"]
+    assert [str(x) for x in year["x"]] == ["2013-01-01", "2014-01-01"]
+    month = by_id["pipeline-phase1-approved-2024-03"]
+    assert [str(x) for x in month["x"]] == ["2024-03-01", "2024-04-01"]
+    day = by_id["islamabad-mou-2026-06-18"]
+    assert [str(x) for x in day["x"]] == ["2026-06-18"] and day["mode"] == "markers"
+
+
+def test_extent_and_label_follow_precision(ds):
+    by_id = {e.id: e for e in ds.events}
+    assert extent(by_id["pipeline-agreed-2009"]) == (date(2009, 1, 1), date(2009, 12, 31))
+    assert extent(by_id["mand-pishin-market-inaugurated-2023-05"]) == (
+        date(2023, 5, 1),
+        date(2023, 5, 31),
+    )
+    assert date_label(by_id["counterterrorism-cooperation-2024"]) == "2024 (early 2024)"
+    assert date_label(by_id["islamabad-mou-2026-06-18"]) == "18 June 2026"
+
+
+def test_filters_by_topic_and_source(ds):
+    energy = filter_events(ds, topics=["energy"])
+    assert energy and all(e.topic == "energy" for e in energy)
+    nour = filter_events(ds, sources=["nournews-262262"])
+    assert [e.id for e in nour] == ["kazakhstan-trade-agreement-2025"]
+    assert filter_events(ds, topics=[]) == []
+
+
+def test_recent_view_names_what_it_leaves_out(ds):
+    chart = timeline_chart(ds, filter_events(ds), since=2008)
+    assert "1 earlier event(s) lie left of this view (1947)" in chart.note
+    assert chart.source_ids() and set(chart.source_ids()) <= set(ds.sources)
