@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, box, mapping, shape
 from shapely.ops import linemerge
@@ -34,6 +35,8 @@ CONTEXT_PACKAGE = "world-atlas@2.0.2"
 SHARED_EDGE_TOLERANCE_DEG = 0.005
 # The basemap window: every country touching it is drawn, clipped to it.
 CONTEXT_BBOX = (50.0, 20.0, 75.0, 40.0)
+# About a pixel at the zooms the atlas opens at: finer detail only costs bytes on every rerun.
+CONTEXT_SIMPLIFY_DEG = 0.012
 GEOD = Geod(ellps="WGS84")
 
 
@@ -111,7 +114,9 @@ def derive_context(package_dir: Path) -> dict:
     near["geometry"] = near.geometry.intersection(window)
     features = []
     for _, row in near.sort_values("name").iterrows():
-        geom = row.geometry.simplify(0.005, preserve_topology=True)
+        geom = shapely.set_precision(
+            row.geometry.simplify(CONTEXT_SIMPLIFY_DEG, preserve_topology=True), 0.001
+        )
         features.append(
             {
                 "type": "Feature",
@@ -127,7 +132,7 @@ def derive_context(package_dir: Path) -> dict:
             f"{CONTEXT_PACKAGE} (countries-50m.json, TopoJSON)",
             "licence": "Public domain (Natural Earth); packaging ISC (world-atlas)",
             "processing": f"countries intersecting {CONTEXT_BBOX} clipped to it, simplified "
-            "with a 0.005° tolerance",
+            f"with a {CONTEXT_SIMPLIFY_DEG}° tolerance, coordinates on a 0.001° grid",
             "script": "scripts/derive_geometry.py",
         },
         "features": features,
