@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from geo.layers import measured_length_km
 from geo.models import Dataset, Figure, SourceMeta
+from geo.text import plot
 
 PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]
 GAP_COLOUR = "#d5dde3"
@@ -60,12 +61,9 @@ def hover(ds: Dataset, f: Figure) -> str:
     """Hover text: the value, its source and the start of the quote (escaped by Plotly)."""
     quote = " ".join(f.citation.quote.split())
     quote = textwrap.shorten(quote, 140, placeholder="…")
-    qualifier = f"{f.qualifier} " if f.qualifier else ""
-    return f"{qualifier}{f.value:g} {f.unit}<br>{short(ds, f.citation.source)}<br><i>“{_wrap(quote, 60)}”</i>"
-
-
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    qualifier = f"{plot(f.qualifier)} " if f.qualifier else ""
+    lines = "<br>".join(plot(line) for line in textwrap.wrap(quote, 60))
+    return f"{qualifier}{f.value:g} {plot(f.unit)}<br>{plot(short(ds, f.citation.source))}<br><i>“{lines}”</i>"
 
 
 def disagreement(ds: Dataset, figures: list[Figure]) -> str:
@@ -104,10 +102,10 @@ def trade_chart(ds: Dataset) -> Chart:
     target = max((t.value for t in targets), default=None)
     fig = go.Figure()
     for f in current:
-        name = short(ds, f.citation.source)
+        name = plot(short(ds, f.citation.source))
         fig.add_bar(
             x=[name], y=[f.value], name=f"Current trade per {name}", marker_color=source_colour(ds, f.citation.source),
-            text=[f"{f.qualifier + ' ' if f.qualifier else ''}${f.value:g} bn"], textposition="inside",
+            text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}${f.value:g} bn"], textposition="inside",
             hovertext=[hover(ds, f)], hoverinfo="text", legendgroup=f.citation.source,
         )  # fmt: skip
         if target is not None:
@@ -119,11 +117,11 @@ def trade_chart(ds: Dataset) -> Chart:
                 hoverinfo="text", legendgroup=f.citation.source, showlegend=False,
             )  # fmt: skip
     if targets:
-        names = [short(ds, f.citation.source) for f in current] or ["target"]
+        names = [plot(short(ds, f.citation.source)) for f in current] or ["target"]
         fig.add_scatter(
             x=names, y=[target] * len(names), mode="lines+text", name=f"Target ${target:g} bn",
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-            text=[f"target ${target:g} bn (" + ", ".join(short(ds, t.citation.source) for t in targets) + ")"] + [""] * (len(names) - 1),
+            text=[f"target ${target:g} bn (" + ", ".join(plot(short(ds, t.citation.source)) for t in targets) + ")"] + [""] * (len(names) - 1),
             textposition="top right", hovertext=["<br>".join(hover(ds, t) for t in targets)] * len(names), hoverinfo="text",
         )  # fmt: skip
     _layout(fig, "Iran–Pakistan bilateral trade: current volume per source against the $10 billion target",
@@ -142,10 +140,10 @@ def memoranda_chart(ds: Dataset) -> Chart:
     figs = metric(ds, "memoranda")
     fig = go.Figure()
     for f in figs:
-        name = short(ds, f.citation.source)
+        name = plot(short(ds, f.citation.source))
         fig.add_bar(
             x=[name], y=[f.value], name=name, marker_color=source_colour(ds, f.citation.source),
-            text=[f"{f.value:g} {f.qualifier or ''}".strip()], textposition="outside",
+            text=[f"{f.value:g} {plot(f.qualifier or '')}".strip()], textposition="outside",
             hovertext=[hover(ds, f)], hoverinfo="text",
         )  # fmt: skip
     _layout(fig, "Memoranda of understanding, as each source counts them", yaxis_title="memoranda",
@@ -205,7 +203,7 @@ def _indicators(ds: Dataset, items: list[tuple[Figure, str, str]], title: str, c
         fig.add_trace(
             go.Indicator(
                 mode="number", value=f.value, number={"valueformat": number_format, "font": {"size": 64}},
-                title={"text": f"{label}<br><span style='font-size:13px;color:#5d6d7e'>{f.qualifier + ' · ' if f.qualifier else ''}{short(ds, f.citation.source)}</span>"},
+                title={"text": f"{label}<br><span style='font-size:13px;color:#5d6d7e'>{plot(f.qualifier) + ' · ' if f.qualifier else ''}{plot(short(ds, f.citation.source))}</span>"},
                 domain={"x": [i / n + 0.02, (i + 1) / n - 0.02], "y": [0, 0.8]},
             )
         )  # fmt: skip
@@ -272,8 +270,8 @@ def central_asia_chart(ds: Dataset) -> Chart | None:
             derived.append({"label": f"{f.label}, in USD million", "value": value, "unit": "USD million",
                             "source": "computed", "note": f"{f.value:g} {f.unit} converted"})  # fmt: skip
         fig.add_bar(
-            x=[f.label], y=[value], name=f.label, marker_color=source_colour(ds, f.citation.source),
-            text=[f"{f.qualifier + ' ' if f.qualifier else ''}{f.value:g} {f.unit}"], textposition="outside",
+            x=[plot(f.label)], y=[value], name=plot(f.label), marker_color=source_colour(ds, f.citation.source),
+            text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}{f.value:g} {plot(f.unit)}"], textposition="outside",
             hovertext=[hover(ds, f)], hoverinfo="text",
         )  # fmt: skip
     _layout(fig, "Iran's Central Asian trade: the Kazakhstan agreement and the Turkmenistan potential",
@@ -313,8 +311,8 @@ def growth_chart(
         hovertemplate="%{x}: $%{y:.2f} bn<extra></extra>",
     )  # fmt: skip
     fig.add_hline(y=target.value, line_dash="dash", line_color=TARGET_COLOUR,
-                  annotation_text=f"target ${target.value:g} bn ({short(ds, target.citation.source)})")  # fmt: skip
-    _layout(fig, f"Growth needed: ${baseline.value:g} bn in {baseline_year} ({short(ds, baseline.citation.source)}) "
+                  annotation_text=f"target ${target.value:g} bn ({plot(short(ds, target.citation.source))})")  # fmt: skip
+    _layout(fig, f"Growth needed: ${baseline.value:g} bn in {baseline_year} ({plot(short(ds, baseline.citation.source))}) "
                  f"to ${target.value:g} bn in {target_year}: {rate:.1%} a year",
             yaxis_title="USD billion per year", xaxis={"dtick": 1}, yaxis_range=[0, target.value * 1.15])  # fmt: skip
     derived = [{"label": "Compound annual growth needed", "value": round(rate * 100, 2), "unit": "percent per year",
@@ -372,7 +370,7 @@ def cited_figure(
     # Paper coordinates are fractions of the plot area: the block's top sits `block + 16` px
     # above the image's bottom edge.
     fig.add_annotation(
-        text="<br>".join(lines), xref="paper", yref="paper", x=0, y=-(bottom - block - 16) / plot_height,
+        text="<br>".join(plot(line) for line in lines), xref="paper", yref="paper", x=0, y=-(bottom - block - 16) / plot_height,
         xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 14, "color": "#3b3b3b"},
         name="source-line",
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Making text from data safe to show: as Markdown in Streamlit, as HTML in map popups."""
+"""Making text from data safe to show: as Markdown in Streamlit, HTML in map popups, Plotly labels."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 def md(text: object) -> str:
     """Escape text for st.markdown so that it is shown literally, never interpreted."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def plot(text: object) -> str:
+    """Escape text for Plotly labels, hover text and annotations, which read a subset of HTML.
+
+    Entities are shown as the characters they stand for, so data text reads as itself.
+    """
+    return html.escape(str(text), quote=False)
 
 
 def h(text: object) -> str:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from geo.charts import FONT, Chart
 from geo.models import Dataset, Event
+from geo.text import plot
 
 TOPIC_COLOUR = {
     "diplomacy": "#1f5f8b",
@@ -65,13 +66,15 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
     for e in events:
         start, end = extent(e)
         colour = TOPIC_COLOUR[e.topic]
-        label = "<br>".join(textwrap.wrap(e.title, 48))
+        label = "<br>".join(plot(line) for line in textwrap.wrap(e.title, 48))
         common = {
             "name": e.topic,
             "legendgroup": e.topic,
             "showlegend": e.topic not in shown_topics,
             "customdata": [e.id],
-            "hovertemplate": f"<b>{date_label(e)}</b><br>{label}<br><i>{e.date_precision} precision</i><extra></extra>",
+            # hovertext, not hovertemplate: a template would read "%{…}" in the data as a field.
+            "hovertext": f"<b>{plot(date_label(e))}</b><br>{label}<br><i>{e.date_precision} precision</i>",
+            "hoverinfo": "text",
         }
         shown_topics.add(e.topic)
         if e.date_precision == "day":
