@@ -25,7 +25,7 @@ def overlay(case_dir: Path, target: Path) -> Path:
     """Copy the shipped data to `target`, then lay the case's files over it."""
     shutil.copytree(DATA_DIR, target)
     for path in case_dir.rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
+        if path.is_file() and path.name not in ("expected.txt", "make.py", "README.md"):
             dest = target / path.relative_to(case_dir)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, dest)
