@@ -1,0 +1,83 @@
+"""Links cannot break the atlas: arbitrary query parameters on every page never raise."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from geo.dataset import load_dataset
+from tests.conftest import ROOT
+
+DS = load_dataset()
+FEATURE_IDS = {f.id for f in DS.features}
+EVENT_IDS = {e.id for e in DS.events}
+PAGES = [
+    "pages/map.py",
+    "pages/figures.py",
+    "pages/timeline.py",
+    "pages/sources.py",
+    "pages/about.py",
+]
+KNOWN_KEYS = ["feature", "layers", "basemap", "source", "cite", "q", "hit", "event"]
+
+# Values that mix the real ids, near misses and hostile or odd text.
+values = st.one_of(
+    st.sampled_from(
+        [
+            *sorted(FEATURE_IDS | EVENT_IDS | set(DS.sources)),
+            "",
+            "osm",
+            "border,ports",
+            "0",
+            "-1",
+            "999",
+        ]
+    ),
+    st.text(max_size=40),
+    st.text(alphabet="<>\"'`$%{}[]()\\/&;:=,.*+?|^#", max_size=20),
+)
+params = st.dictionaries(
+    st.one_of(st.sampled_from(KNOWN_KEYS), st.text(min_size=1, max_size=10)), values, max_size=4
+)
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(page: str, query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    return at.run()
+
+
+@FUZZ
+@given(page=st.sampled_from(PAGES), query=params)
+def test_no_query_raises_on_any_page(page, query):
+    at = run(page, query)
+    assert not at.exception, (page, query, [e.value for e in at.exception])
+
+
+@FUZZ
+@given(feature=st.text(min_size=1, max_size=30).filter(lambda s: s not in FEATURE_IDS))
+def test_unknown_feature_gives_a_notice(feature):
+    at = run("pages/map.py", {"feature": feature})
+    assert not at.exception
+    assert any("No feature has the id" in w.value for w in at.warning)
+    assert at.selectbox(key="picker").value is None
+
+
+@FUZZ
+@given(event=st.text(min_size=1, max_size=30).filter(lambda s: s not in EVENT_IDS))
+def test_unknown_event_gives_a_notice(event):
+    at = run("pages/timeline.py", {"event": event})
+    assert not at.exception
+    assert any("No event has the id" in w.value for w in at.warning)
+
+
+@FUZZ
+@given(source=st.text(min_size=1, max_size=30).filter(lambda s: s not in DS.sources))
+def test_unknown_source_gives_a_notice(source):
+    at = run("pages/sources.py", {"source": source})
+    assert not at.exception
+    assert any("No source has the id" in w.value for w in at.warning)
