@@ -14,6 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from geo.export import FIGURE_COLUMNS, figure_row
 from geo.layers import measured_length_km
 from geo.models import Dataset, Figure, SourceMeta
 from geo.text import plot
@@ -378,38 +379,21 @@ def cited_figure(
 
 
 def chart_rows(ds: Dataset, chart: Chart) -> list[dict[str, Any]]:
-    """The chart's data with its citations, for its CSV."""
+    """The chart's data with its citations, for its CSV (CHART_COLUMNS).
+
+    A figure's row is the data pack's own; computed and measured values follow, each with a note
+    saying how it was obtained.
+    """
     rows = []
     for f in chart.figures:
         src = ds.sources.get(f.citation.source)
-        rows.append(
-            {
-                "chart": chart.id, "label": f.label, "value": f.value, "unit": f.unit, "qualifier": f.qualifier or "",
-                "period": f.period or "", "date": f.date or "", "source": f.citation.source,
-                "source_title": src.meta.title if src else "", "publisher": (src.meta.publisher or "not stated") if src else "",
-                "quote": " ".join(f.citation.quote.split()), "note": "",
-            }
-        )  # fmt: skip
-    for d in chart.derived:
-        rows.append({"chart": chart.id, "qualifier": "", "period": "", "date": "", "source_title": "",
-                     "publisher": "", "quote": "", **d})  # fmt: skip
+        publisher = (src.meta.publisher or "not stated") if src else ""
+        rows.append({"chart": chart.id, **figure_row(ds, f), "publisher": publisher, "note": ""})
+    rows += [{"chart": chart.id, **d} for d in chart.derived]
     return rows
 
 
-CHART_COLUMNS = [
-    "chart",
-    "label",
-    "value",
-    "unit",
-    "qualifier",
-    "period",
-    "date",
-    "source",
-    "source_title",
-    "publisher",
-    "quote",
-    "note",
-]
+CHART_COLUMNS = ["chart", *FIGURE_COLUMNS, "publisher", "note"]
 
 
 def disagreements(ds: Dataset) -> list[dict[str, Any]]:

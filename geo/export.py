@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.layers import measured_length_km
-from geo.models import Dataset
+from geo.models import Dataset, Figure
 
 
 def layers_collection(ds: Dataset) -> dict[str, Any]:
@@ -61,17 +61,20 @@ EVENT_COLUMNS = [
 ]
 
 
+def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
+    """One figure as a CSV row, its citation spelled out (FIGURE_COLUMNS)."""
+    src = ds.sources.get(f.citation.source)
+    return {
+        **f.model_dump(mode="json", exclude={"citation"}),
+        "source": f.citation.source,
+        "source_title": src.meta.title if src else "",
+        "quote": " ".join(f.citation.quote.split()),
+    }
+
+
 def figure_rows(ds: Dataset) -> list[dict[str, Any]]:
-    """One row per figure, its citation spelled out."""
-    return [
-        {
-            **f.model_dump(mode="json", exclude={"citation"}),
-            "source": f.citation.source,
-            "source_title": ds.sources[f.citation.source].meta.title,
-            "quote": f.citation.quote,
-        }
-        for f in ds.figures
-    ]
+    """One row per figure."""
+    return [figure_row(ds, f) for f in ds.figures]
 
 
 def event_rows(ds: Dataset) -> list[dict[str, Any]]:

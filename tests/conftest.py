@@ -13,6 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 BROKEN = FIXTURES / "broken"
 BROKEN_CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+PAGES = [
+    "pages/map.py",
+    "pages/figures.py",
+    "pages/timeline.py",
+    "pages/sources.py",
+    "pages/about.py",
+]
 
 
 @pytest.fixture(scope="session")

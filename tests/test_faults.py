@@ -7,15 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.charts import build_charts
 from geo.dataset import load_dataset
-from tests.conftest import BROKEN, BROKEN_CASES, ROOT, overlay
-
-PAGES = [
-    "pages/map.py",
-    "pages/figures.py",
-    "pages/timeline.py",
-    "pages/sources.py",
-    "pages/about.py",
-]
+from tests.conftest import BROKEN, BROKEN_CASES, PAGES, ROOT, overlay
 
 
 def run(page: str, data_dir, monkeypatch) -> AppTest:

@@ -7,18 +7,11 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import load_dataset
-from tests.conftest import ROOT
+from tests.conftest import PAGES, ROOT
 
 DS = load_dataset()
 FEATURE_IDS = {f.id for f in DS.features}
 EVENT_IDS = {e.id for e in DS.events}
-PAGES = [
-    "pages/map.py",
-    "pages/figures.py",
-    "pages/timeline.py",
-    "pages/sources.py",
-    "pages/about.py",
-]
 KNOWN_KEYS = ["feature", "layers", "basemap", "source", "cite", "q", "hit", "event"]
 
 # Values that mix the real ids, near misses and hostile or odd text.
