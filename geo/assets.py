@@ -7,6 +7,7 @@ package (its version pinned by the lock file) and is copied there when missing o
 from __future__ import annotations
 
 import filecmp
+import functools
 import shutil
 from pathlib import Path
 
@@ -17,8 +18,12 @@ STATIC_URL = "/app/static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 
 
+@functools.cache
 def ensure_static_assets() -> Path:
-    """Copy Leaflet into ./static/vendor/leaflet unless an identical copy is already there."""
+    """Copy Leaflet into ./static/vendor/leaflet unless an identical copy is already there.
+
+    Once per process: app.py calls it on every run, and the comparison reads both files.
+    """
     src = Path(xleaflet.BASE_DIR)
     if not (LEAFLET_DIR / "leaflet.js").exists() or not filecmp.cmp(
         src / "leaflet.js", LEAFLET_DIR / "leaflet.js", shallow=False

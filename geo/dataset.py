@@ -11,6 +11,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from shapely.errors import ShapelyError
+from shapely.geometry import shape
+
 from geo.io import parse, read_json, record_name, records, rel
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
@@ -123,11 +126,24 @@ def load_dataset(root: Path | None = None) -> Dataset:
 
     figures = _load_table(root / "figures.json", "figures", Figure, root, problems)
     events = _load_table(root / "events.json", "events", Event, root, problems)
-    context = read_json(root / "context" / "countries.geojson", root, problems) or {}
+    context = _with_label_points(
+        read_json(root / "context" / "countries.geojson", root, problems) or {}
+    )
 
     ds = Dataset(sources, layers, figures, events, context, problems)
     _cross_check(ds, root)
     return ds
+
+
+def _with_label_points(context: dict) -> dict:
+    """Give each basemap country the point its name is drawn at, computed once here."""
+    for c in context.get("features", []) if isinstance(context, dict) else []:
+        try:
+            pt = shape(c["geometry"]).representative_point()
+            c["properties"]["label_at"] = [round(pt.x, 3), round(pt.y, 3)]
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
+            continue  # an outline without a usable shape is drawn without a name
+    return context
 
 
 def _load_table(path, key, model, root, problems):

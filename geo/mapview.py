@@ -258,16 +258,14 @@ def context_layers(ds: Dataset, basemap: str) -> list[AtlasGeoJson]:
     labels = []
     if fill:
         for c in countries:
-            try:
-                pt = shape(c["geometry"]).representative_point()
-                name = str(c["properties"]["name"])
-            except (KeyError, TypeError, ValueError, AttributeError):
+            props = c.get("properties") if isinstance(c, dict) else None
+            if not isinstance(props, dict) or "label_at" not in props:
                 continue
             labels.append(
                 {
                     "type": "Feature",
-                    "properties": {"label": h(name)},
-                    "geometry": {"type": "Point", "coordinates": [pt.x, pt.y]},
+                    "properties": {"label": h(props.get("name", ""))},
+                    "geometry": {"type": "Point", "coordinates": props["label_at"]},
                 }
             )
     return [

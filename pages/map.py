@@ -116,9 +116,11 @@ with panel_col:
 
 with map_col:
     view = st.session_state.view
-    m = build_map(ds, st.session_state.layers, st.session_state.basemap)
+    # A fresh map each run, on purpose: a map kept across reruns gathers the selection's halo
+    # group that st_folium attaches to it, so its script changes and the component remounts
+    # (losing the reader's view and popup). Building one costs about 2 ms.
     st_folium(
-        m,
+        build_map(ds, st.session_state.layers, st.session_state.basemap),
         key=MAP_KEY,
         height=640,
         use_container_width=True,
