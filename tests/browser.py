@@ -135,9 +135,13 @@ _ARM_FRAME = """
     window.__atlasClickTarget = (e.target.outerHTML || '').slice(0, 160);
   }, {capture: true, once: true});
   const sel = `.leaflet-popup-content [data-feature="${fid}"] .atlas-quote`;
+  // Both a flag (for polling) and a promise (for awaiting without polling).
+  let resolve;
+  window.__atlasPopupPromise = new Promise((r) => { resolve = r; });
   const done = () => {
     if (!document.querySelector(sel)) return false;
     window.__atlasPopupAt = performance.timeOrigin + performance.now();
+    resolve(window.__atlasPopupAt);
     return true;
   };
   if (done()) return;
@@ -151,6 +155,8 @@ _ARM_PAGE = """
 ([name, n]) => {
   const stamp = () => performance.timeOrigin + performance.now();
   window.__atlasPanel = null;
+  let resolve;
+  window.__atlasPanelPromise = new Promise((r) => { resolve = r; });
   let firstQuote = null;
   const check = () => {
     const h = document.querySelector('.st-key-panel h3');
@@ -159,6 +165,7 @@ _ARM_PAGE = """
     if (quotes >= 1 && firstQuote === null) firstQuote = stamp();
     if (quotes < n) return false;
     window.__atlasPanel = {first: firstQuote, full: stamp()};
+    resolve(window.__atlasPanel);
     return true;
   };
   if (check()) return;
