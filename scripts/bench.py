@@ -130,12 +130,17 @@ def bench_single_user(clicks: int) -> dict:
                 ("About the data", "text=Validator:"),
                 ("Map", MAP_IFRAME),
             ]
+            # Wait for each page's own heading first: the previous page's element would match too.
+            headings = {"Map": "Iran–Pakistan Corridor Atlas"}
             for _ in range(3):
                 for name, selector in targets:
                     start = time.perf_counter()
                     page.locator('[data-testid="stSidebarNav"]').get_by_text(
                         name, exact=True
                     ).click()
+                    page.get_by_role("heading", name=headings.get(name, name), exact=True).wait_for(
+                        state="visible", timeout=60_000
+                    )
                     page.locator(selector).first.wait_for(state="visible", timeout=60_000)
                     switches.setdefault(name, []).append((time.perf_counter() - start) * 1000)
                     page.wait_for_timeout(300)

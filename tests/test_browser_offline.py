@@ -24,7 +24,9 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
     click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
     close_popup(frame)
 
+    # Each step waits for the new page's own heading: a chart of the page before would do too.
     nav.get_by_text("Figures", exact=True).click()
+    expect(page.get_by_role("heading", name="Figures", exact=True)).to_be_visible(timeout=60_000)
     expect(page.locator(".st-key-chart-trade .js-plotly-plot")).to_be_visible(timeout=60_000)
     page.locator(".st-key-chart-trade .js-plotly-plot").hover()
     page.locator(".st-key-growth_baseline input").click()
@@ -37,9 +39,11 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
     expect(page.locator(".katex").first).to_be_visible(timeout=30_000)  # the formula's fonts too
 
     nav.get_by_text("Timeline", exact=True).click()
+    expect(page.get_by_role("heading", name="Timeline", exact=True)).to_be_visible(timeout=60_000)
     expect(page.locator(".js-plotly-plot")).to_be_visible(timeout=60_000)
 
     nav.get_by_text("Sources", exact=True).click()
+    expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible(timeout=60_000)
     page.locator(".st-key-doc input").click()
     page.keyboard.type("Rising Ties")
     page.keyboard.press("Enter")
