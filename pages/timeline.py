@@ -72,6 +72,9 @@ else:
     st.caption(md(chart.note))
 
 
+png_ready = browser_path() is not None
+
+
 def event_download_row(ds: Dataset) -> None:
     cols = st.columns([1, 1, 3])
     cols[0].download_button(
@@ -80,8 +83,8 @@ def event_download_row(ds: Dataset) -> None:
         file_name="iran-pakistan-atlas-timeline.png",
         mime="image/png",
         key="png-timeline",
-        disabled=browser_path() is None or not events,
-        help=None if browser_path() else "PNG export needs Chromium on the server.",
+        disabled=not png_ready or not events,
+        help=None if png_ready else "PNG export needs Chromium on the server.",
         on_click="ignore",
     )
     cols[1].download_button(
