@@ -80,6 +80,11 @@ def dataset() -> Dataset:
     return _load(str(root), _recent_signature(root))
 
 
+def data_version() -> tuple:
+    """What identifies the loaded data: a key for caches of things derived from it."""
+    return (str(data_dir()), _recent_signature(data_dir()))
+
+
 def problem_banner(ds: Dataset) -> None:
     """Name every data problem; the valid records are still shown below it."""
     if not ds.problems:

@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from geo.charts import (
@@ -23,7 +24,14 @@ from geo.charts import (
 from geo.models import Dataset
 from geo.pngexport import browser_path
 from geo.text import md
-from pages._shared import csv_bytes, dataset, plotly_config, png_bytes, problem_banner
+from pages._shared import (
+    csv_bytes,
+    data_version,
+    dataset,
+    plotly_config,
+    png_bytes,
+    problem_banner,
+)
 
 ds = dataset()
 st.title("Figures")
@@ -64,13 +72,24 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
     return buf.getvalue()
 
 
-def show_chart(chart: Chart) -> None:
+def on_screen(ds: Dataset, chart: Chart, day: str) -> tuple[go.Figure, bytes]:
+    """A chart as the page shows it (source line drawn in) and its CSV."""
+    figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620, wrap=110)
+    return figure, csv_bytes(CHART_COLUMNS, chart_rows(ds, chart))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def prepared(_ds: Dataset, version: tuple, day: str) -> list[tuple[Chart, go.Figure, bytes]]:
+    """Every chart, its on-screen figure and CSV: the same for every session and rerun of a day.
+
+    Building and citing them took about 90 ms, on every rerun (each calculator input is one).
+    """
+    return [(chart, *on_screen(_ds, chart, day)) for chart in build_charts(_ds)]
+
+
+def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
     with st.container(border=True, key=f"chart-{chart.id}"):
-        st.plotly_chart(
-            cited_figure(ds, chart, date.today(), width=None, height=620, wrap=110),
-            config=plotly_config(chart),
-            key=f"plot-{chart.id}",
-        )
+        st.plotly_chart(figure, config=plotly_config(chart), key=f"plot-{chart.id}")
         st.caption(md(source_line(ds, chart)))
         if chart.note:
             st.caption(md(chart.note))
@@ -87,7 +106,7 @@ def show_chart(chart: Chart) -> None:
         )
         cols[1].download_button(
             "Download CSV",
-            data=csv_bytes(CHART_COLUMNS, chart_rows(ds, chart)),
+            data=csv_data,
             file_name=f"iran-pakistan-atlas-{chart.id}.csv",
             mime="text/csv",
             key=f"csv-{chart.id}",
@@ -95,8 +114,9 @@ def show_chart(chart: Chart) -> None:
         )
 
 
-charts = build_charts(ds)
-by_id = {c.id: c for c in charts}
+today = date.today().isoformat()
+ready = prepared(ds, data_version(), today)
+charts = [chart for chart, _, _ in ready]
 
 st.download_button(
     f"Download all charts (ZIP of {len(charts)} PNGs and CSVs, with the list of sources)",
@@ -108,8 +128,9 @@ st.download_button(
     on_click="ignore",
 )
 
-if "trade" in by_id:
-    show_chart(by_id["trade"])
+for item in ready:
+    if item[0].id == "trade":
+        show_chart(*item)
 
 st.header("Growth calculator")
 current = metric(ds, "bilateral_trade_current")
@@ -170,11 +191,12 @@ if current and targets:
             st.latex(
                 rf"\text{{CAGR}} = \left(\frac{{{target.value:g}}}{{{baseline.value:g}}}\right)^{{1/({int(target_year)}-{int(baseline_year)})}} - 1 = {rate * 100:.2f}\%"
             )
-            show_chart(growth_chart(ds, baseline, int(baseline_year), target, int(target_year)))
+            growth = growth_chart(ds, baseline, int(baseline_year), target, int(target_year))
+            show_chart(growth, *on_screen(ds, growth, today))
     else:
         st.info("Choose a baseline, its year and a target year to see the growth needed.")
 
 st.header("Other figures")
-for chart in charts:
-    if chart.id != "trade":
-        show_chart(chart)
+for item in ready:
+    if item[0].id != "trade":
+        show_chart(*item)
