@@ -34,7 +34,8 @@ if "sources_url_read" not in st.session_state:
     st.session_state.update(
         doc=source,
         q=qp.get("q", ""),
-        focus=f"cite-{focus}" if focus else (f"hit-{hit}" if hit and hit.isdigit() else None),
+        # The focus is the key of the mark to highlight: a citation's key, or "hit-N".
+        focus=focus or (f"hit-{hit}" if hit and hit.isdigit() else None),
         source_notices=notices,
         sources_url_read=True,
     )
@@ -134,10 +135,8 @@ with tab_read:
             doc_hits = search({doc: src.text}, st.session_state.q)
             n = int(focus.removeprefix("hit-"))
             if n < len(doc_hits):
-                marks.append(
-                    (doc_hits[n].start, doc_hits[n].end, focus.removeprefix("cite-"), "Search hit")
-                )
-        focus_key = focus.removeprefix("cite-") if focus else None
+                marks.append((doc_hits[n].start, doc_hits[n].end, focus, "Search hit"))
+        focus_key = focus
         st.markdown(f"**{md(src.meta.reference())}**")
         if src.meta.url:
             st.caption(md(src.meta.url))
@@ -170,8 +169,8 @@ with tab_read:
 params = {}
 if st.session_state.doc:
     params["source"] = st.session_state.doc
-    if st.session_state.focus and st.session_state.focus.startswith("cite-"):
-        params["cite"] = st.session_state.focus.removeprefix("cite-")
+    if st.session_state.focus and not st.session_state.focus.startswith("hit-"):
+        params["cite"] = st.session_state.focus
 if st.session_state.q:
     params["q"] = st.session_state.q
 if dict(st.query_params) != params:
