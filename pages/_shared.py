@@ -23,14 +23,12 @@ from geo.text import md
 
 def _signature(root: Path) -> tuple:
     """Names, sizes and modification times of every data file: a change reloads the data."""
-    return tuple(
-        (str(p), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    )
+    stats = ((p, p.stat()) for p in sorted(root.rglob("*")) if p.is_file())
+    return tuple((str(p), info.st_size, info.st_mtime_ns) for p, info in stats)
 
 
-@st.cache_resource(show_spinner=False)
+# A few versions at most: every edit to the data makes a new one, and old ones are never used.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(root: str, signature: tuple) -> Dataset:
     return load_dataset(Path(root))
 
