@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
 from pathlib import Path
 
 from shapely.errors import ShapelyError
@@ -187,27 +186,26 @@ def _cross_check(ds: Dataset, root: Path) -> None:
 
     # Features: unique ids across all layers, citations, then the border's geography.
     seen: dict[str, str] = {}
-    kept_layers = []
-    for layer in ds.layers:
-        file = layer.file
-        kept = []
-        for f in layer.features:
-            bad = citation_problems(file, f.id, "properties.citations", list(f.props.citations))
-            if f.id in seen:
-                bad.append(
-                    Problem(
-                        file,
-                        f.id,
-                        "properties.id",
-                        f"duplicate id {f.id!r}, first defined in {seen[f.id]}",
-                    )
+    ds.layers = [
+        Layer(
+            layer.name,
+            layer.title,
+            layer.file,
+            tuple(
+                _keep_valid(
+                    layer.features,
+                    layer.file,
+                    "properties.id",
+                    seen,
+                    ds.problems,
+                    lambda f, file=layer.file: citation_problems(
+                        file, f.id, "properties.citations", list(f.props.citations)
+                    ),
                 )
-            seen.setdefault(f.id, file)
-            ds.problems.extend(bad)
-            if not bad:
-                kept.append(f)
-        kept_layers.append(Layer(layer.name, layer.title, layer.file, tuple(kept)))
-    ds.layers = kept_layers
+            ),
+        )
+        for layer in ds.layers
+    ]
 
     borders = [f for f in ds.features if f.props.kind == "border"]
     border = borders[0] if len(borders) == 1 else None
@@ -236,25 +234,17 @@ def _cross_check(ds: Dataset, root: Path) -> None:
     figures_file = rel(root / "figures.json", root)
     events_file = rel(root / "events.json", root)
 
-    fig_ids: Counter[str] = Counter()
-    kept_figs = []
-    for fig in ds.figures:
-        bad = citation_problems(figures_file, fig.id, "citation", [fig.citation])
-        fig_ids[fig.id] += 1
-        if fig_ids[fig.id] > 1:
-            bad.append(Problem(figures_file, fig.id, "id", f"duplicate id {fig.id!r}"))
-        ds.problems.extend(bad)
-        if not bad:
-            kept_figs.append(fig)
-    ds.figures = kept_figs
+    ds.figures = _keep_valid(
+        ds.figures,
+        figures_file,
+        "id",
+        {},
+        ds.problems,
+        lambda fig: citation_problems(figures_file, fig.id, "citation", [fig.citation]),
+    )
 
-    ev_ids: Counter[str] = Counter()
-    kept_events = []
-    for ev in ds.events:
+    def event_problems(ev: Event) -> list[Problem]:
         bad = citation_problems(events_file, ev.id, "citations", list(ev.citations))
-        ev_ids[ev.id] += 1
-        if ev_ids[ev.id] > 1:
-            bad.append(Problem(events_file, ev.id, "id", f"duplicate id {ev.id!r}"))
         for n, rid in enumerate(ev.related_features):
             if rid not in feature_ids:
                 bad.append(
@@ -262,10 +252,28 @@ def _cross_check(ds: Dataset, root: Path) -> None:
                         events_file, ev.id, f"related_features[{n}]", f"unknown feature id {rid!r}"
                     )
                 )
-        ds.problems.extend(bad)
+        return bad
+
+    ds.events = _keep_valid(ds.events, events_file, "id", {}, ds.problems, event_problems)
+
+
+def _keep_valid(items, file, id_field, seen, problems, check):
+    """The items with no problem; the others' problems go to `problems`.
+
+    `check(item)` lists an item's own problems; an id met before (in `seen`, which maps ids to
+    the file that first defined them) is one more, named where it is used again.
+    """
+    kept = []
+    for item in items:
+        bad = check(item)
+        if item.id in seen:
+            first = "" if seen[item.id] == file else f", first defined in {seen[item.id]}"
+            bad.append(Problem(file, item.id, id_field, f"duplicate id {item.id!r}{first}"))
+        seen.setdefault(item.id, file)
+        problems.extend(bad)
         if not bad:
-            kept_events.append(ev)
-    ds.events = kept_events
+            kept.append(item)
+    return kept
 
 
 def _file_of(ds: Dataset, feature: Feature) -> str:
