@@ -42,6 +42,7 @@ from tests.browser import (  # noqa: E402
     close_popup,
     launch,
     map_frame,
+    panel_args,
     show,
 )
 
@@ -113,7 +114,7 @@ def bench_single_user(clicks: int) -> dict:
                 f = feats[i % len(feats)]
                 i += 1
                 show(frame, f)
-                t = click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+                t = click_feature(page, frame, f)
                 timings.append(t)
                 close_popup(frame)
             out["click_to_quote_in_popup_ms"] = summary([t.popup_ms for t in timings])
@@ -213,7 +214,7 @@ async def _click_until(page, frame, ds, deadline: float, rng: random.Random, res
     while time.perf_counter() < deadline:
         f = rng.choice(feats)
         try:
-            await page.evaluate(_ARM_PAGE, [f.props.name, len(f.props.citations)])
+            await page.evaluate(_ARM_PAGE, panel_args(f))
             await frame.evaluate(_ARM_FRAME, [f.id])
             await frame.locator(f'.atlas-sym-shape[data-feature="{f.id}"]').first.click(
                 timeout=30_000

@@ -150,10 +150,13 @@ _ARM_FRAME = """
 }
 """
 
-# In the page: note when the panel shows the feature's name (first quote) and all its quotes.
+# In the page: note when the panel shows the feature's name with its first quote, and when it
+# shows exactly its quotes. Streamlit updates elements one by one, so the previous feature's
+# quotes can still stand under the new name: quotes are compared by text, not counted.
 _ARM_PAGE = """
-([name, n]) => {
+([name, quotes]) => {
   const stamp = () => performance.timeOrigin + performance.now();
+  const fold = (t) => t.replace(/\\s+/g, ' ').trim();
   window.__atlasPanel = null;
   let resolve;
   window.__atlasPanelPromise = new Promise((r) => { resolve = r; });
@@ -161,9 +164,9 @@ _ARM_PAGE = """
   const check = () => {
     const h = document.querySelector('.st-key-panel h3');
     if (!h || h.textContent.trim() !== name) return false;
-    const quotes = document.querySelectorAll('.st-key-panel blockquote').length;
-    if (quotes >= 1 && firstQuote === null) firstQuote = stamp();
-    if (quotes < n) return false;
+    const shown = [...document.querySelectorAll('.st-key-panel blockquote')].map((b) => fold(b.textContent));
+    if (firstQuote === null && shown[0] === quotes[0]) firstQuote = stamp();
+    if (shown.length !== quotes.length || shown.some((q, i) => q !== quotes[i])) return false;
     window.__atlasPanel = {first: firstQuote, full: stamp()};
     resolve(window.__atlasPanel);
     return true;
@@ -173,6 +176,12 @@ _ARM_PAGE = """
   obs.observe(document.body, {subtree: true, childList: true, characterData: true});
 }
 """
+
+
+def panel_args(feature) -> list:
+    """What the page watcher waits for: the feature's name and its quotes, whitespace folded."""
+    return [feature.props.name, [" ".join(c.quote.split()) for c in feature.props.citations]]
+
 
 # A point on a drawn line that a click there would really hit (not under a symbol or legend).
 _LINE_POINT = """
@@ -200,11 +209,10 @@ class ClickTiming:
     panel_full_ms: float
 
 
-def click_feature(
-    page, frame, feature_id: str, name: str, n_quotes: int, timeout: float = 30_000
-) -> ClickTiming:
+def click_feature(page, frame, feature, timeout: float = 30_000) -> ClickTiming:
     """Click a feature on the map and time its quote in the popup and its full panel."""
-    page.evaluate(_ARM_PAGE, [name, n_quotes])
+    feature_id = feature.id
+    page.evaluate(_ARM_PAGE, panel_args(feature))
     frame.evaluate(_ARM_FRAME, [feature_id])
     symbol = frame.locator(f'.atlas-sym-shape[data-feature="{feature_id}"]')
     if symbol.count():

@@ -60,7 +60,7 @@ def test_every_page_shows_hostile_text_as_text(chromium, hostile):
         for fid in ("hostile-port", "hostile-line"):
             f = ds.feature(fid)
             show(frame, f)
-            click_feature(page, frame, fid, f.props.name, 1)
+            click_feature(page, frame, f)
             expect(frame.locator(".leaflet-popup-content")).to_contain_text(f.props.name)
             close_popup(frame)
         assert_inert(page, dialogs)

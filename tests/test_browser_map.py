@@ -37,7 +37,7 @@ def test_click_on_each_crossing_shows_its_quotes(page, app_server, ds):
     frame = map_frame(page)
     for fid in CROSSINGS:
         f = ds.feature(fid)
-        timing = click_feature(page, frame, fid, f.props.name, len(f.props.citations))
+        timing = click_feature(page, frame, f)
         popup = frame.locator(".leaflet-popup-content")
         expect(popup).to_contain_text(" ".join(f.props.citations[0].quote.split()))
         expect(page.locator(".st-key-panel h3")).to_have_text(f.props.name)
@@ -55,7 +55,7 @@ def test_click_on_a_line_shows_its_quotes_and_keeps_the_view(page, app_server, d
     before = frame.evaluate(
         "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
     )
-    click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+    click_feature(page, frame, f)
     expect(page.locator(".st-key-panel")).to_contain_text("the sources claim 89 km")
     close_popup(frame)
     page.wait_for_timeout(500)
@@ -75,7 +75,7 @@ def test_every_feature_can_be_clicked_and_shows_all_its_citations(page, app_serv
     frame = map_frame(page)
     for f in ds.features:
         show(frame, f)
-        click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+        click_feature(page, frame, f)
         assert len(panel_quotes(page)) == len(f.props.citations), f.id
         close_popup(frame)
 
@@ -99,7 +99,7 @@ def test_map_page_sends_no_request_beyond_the_app(page, app_server, ds):
     page.goto(app_server.url)
     frame = map_frame(page)
     f = ds.feature("taftan-mirjaveh-crossing")
-    click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+    click_feature(page, frame, f)
     close_popup(frame)
     frame.locator(".atlas-legend summary").click()  # fold and unfold the legend
     frame.locator(".atlas-legend summary").click()

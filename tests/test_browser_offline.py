@@ -21,7 +21,7 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
     page.goto(app_server.url)
     frame = map_frame(page)
     f = ds.feature("gabd-rimdan-crossing")
-    click_feature(page, frame, f.id, f.props.name, len(f.props.citations))
+    click_feature(page, frame, f)
     close_popup(frame)
 
     # Each step waits for the new page's own heading: a chart of the page before would do too.
