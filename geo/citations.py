@@ -26,6 +26,45 @@ def citation_href(citation: Citation) -> str:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """One citation found in its document, resolved once when the data is loaded.
+
+    Every place that shows a citation (popup, panel, Sources page, CSVs, image footers) reads
+    this, so a source is named one way everywhere.
+    """
+
+    source: str
+    quote: str  # whitespace-normalised, as shown to readers
+    key: str
+    href: str
+    start: int  # span of the passage in the document's text
+    end: int
+    short_name: str
+    reference: str  # title, publisher and date in one line
+    published: str | None
+
+
+def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
+    """Find `citation` in its source's folded text; None when it is not there verbatim."""
+    quote = normalise(citation.quote)
+    at = folded.folded.find(quote)
+    if at < 0:
+        return None
+    start, end = folded.span(at, at + len(quote))
+    return Resolved(
+        source=citation.source,
+        quote=" ".join(citation.quote.split()),
+        key=citation_key(citation),
+        href=citation_href(citation),
+        start=start,
+        end=end,
+        short_name=source.meta.short_name,
+        reference=source.meta.reference(),
+        published=source.meta.published,
+    )
+
+
+@dataclass(frozen=True)
 class Citer:
     """A record that cites a passage: its kind, id, display name and where it lives in the app."""
 
@@ -39,6 +78,8 @@ class Citer:
             return "/?" + urlencode({"feature": self.id})
         if self.kind == "event":
             return "/timeline?" + urlencode({"event": self.id})
+        if self.kind == "disagreement":
+            return "/sources?" + urlencode({"tab": "disagreements"})
         return "/figures"
 
 
@@ -62,7 +103,9 @@ def citers_of(ds: Dataset) -> dict[tuple[str, str], list[Citer]]:
     for fig in ds.figures:
         names[("figure", fig.id)] = f"{fig.label}: {fig.value:g} {fig.unit}"
     for e in ds.events:
-        names[("event", e.id)] = f"{e.date}: {e.title}"
+        names[("event", e.id)] = f"{e.date or e.date_phrase}: {e.title}"
+    for d in ds.disagreements:
+        names[("disagreement", d.id)] = f"Where the sources differ: {d.topic}"
     out: dict[tuple[str, str], list[Citer]] = {}
     for kind, rid, c in ds.citations():
         citer = Citer(kind, rid, names[(kind, rid)])
@@ -77,20 +120,15 @@ def passages(ds: Dataset, source_id: str) -> list[Passage]:
     src = ds.sources.get(source_id)
     if src is None:
         return []
-    folded = FoldedText.of(src.text)
-    by_key: dict[str, Citation] = {}
+    by_key: dict[str, Resolved] = {}
     for _, _, c in ds.citations():
-        if c.source == source_id:
-            by_key.setdefault(citation_key(c), c)
+        r = ds.resolved.get((c.source, citation_key(c)))
+        if c.source == source_id and r is not None:
+            by_key.setdefault(r.key, r)
     index = citers_of(ds)
     out = []
-    for key, c in by_key.items():
-        quote = normalise(c.quote)
-        at = folded.folded.find(quote)
-        if at < 0:
-            continue  # the validator reports it; nothing to highlight
-        start, end = folded.span(at, at + len(quote))
-        out.append(Passage(source_id, key, start, end, quote, tuple(index[(source_id, key)])))
+    for key, r in by_key.items():
+        out.append(Passage(source_id, key, r.start, r.end, r.quote, tuple(index[(source_id, key)])))
     return sorted(out, key=lambda p: (p.start, p.end))
 
 

@@ -13,11 +13,13 @@ from pathlib import Path
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
+from geo.citations import citation_key, resolve
 from geo.io import parse, read_json, record_name, records, rel
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
     Citation,
     Dataset,
+    Disagreement,
     Event,
     Feature,
     Figure,
@@ -25,6 +27,7 @@ from geo.models import (
     Problem,
     Source,
     SourceMeta,
+    summary_problems,
 )
 from geo.sources import FoldedText, normalise
 
@@ -42,10 +45,20 @@ def load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
     file = rel(path, root)
     data = read_json(path, root, problems)
     out: dict[str, Source] = {}
-    if data is None:
-        return out
+    from_texts = data is None
+    if from_texts:
+        # Without the metadata, the documents' texts still let every quote be checked, so
+        # the records citing them stay visible, their sources marked as lacking metadata.
+        data = {
+            "sources": [
+                {"id": p.stem, "file": str(p.relative_to(root))}
+                for p in sorted((root / "sources").glob("*.txt"))
+            ]
+        }
     for i, raw in records(data, "sources", file, problems):
-        meta = parse(SourceMeta, raw, file, record_name(raw, i), problems) or _fallback_meta(raw)
+        meta = (
+            None if from_texts else parse(SourceMeta, raw, file, record_name(raw, i), problems)
+        ) or _fallback_meta(raw)
         if meta is None:
             continue
         if meta.id in out:
@@ -88,7 +101,7 @@ def _fallback_meta(raw: dict) -> SourceMeta | None:
     if not (isinstance(sid, str) and isinstance(path, str)):
         return None
     title = raw.get("title") if isinstance(raw.get("title"), str) else sid
-    note = "metadata invalid; see the data problems"
+    note = "metadata unavailable (see the data problems); quotes still checked against the text"
     return SourceMeta.model_construct(
         id=sid,
         file=path,
@@ -125,11 +138,16 @@ def load_dataset(root: Path | None = None) -> Dataset:
 
     figures = _load_table(root / "figures.json", "figures", Figure, root, problems)
     events = _load_table(root / "events.json", "events", Event, root, problems)
+    disagreements = (
+        _load_table(root / "disagreements.json", "disagreements", Disagreement, root, problems)
+        if (root / "disagreements.json").exists()
+        else []
+    )
     context = _with_label_points(
         read_json(root / "context" / "countries.geojson", root, problems) or {}
     )
 
-    ds = Dataset(sources, layers, figures, events, context, problems)
+    ds = Dataset(sources, layers, figures, events, context, problems, disagreements)
     _cross_check(ds, root)
     return ds
 
@@ -165,6 +183,8 @@ def _cross_check(ds: Dataset, root: Path) -> None:
     # does not take the events that mention it down with it.
     feature_ids = {f.id for f in ds.features}
 
+    folded_texts = {sid: FoldedText.of(s.text) for sid, s in ds.sources.items()}
+
     def citation_problems(
         file: str, record: str, field: str, cites: list[Citation]
     ) -> list[Problem]:
@@ -173,7 +193,9 @@ def _cross_check(ds: Dataset, root: Path) -> None:
             where = f"{field}[{n}]" if field.endswith("citations") else field
             if c.source not in folded:
                 out.append(Problem(file, record, f"{where}.source", f"unknown source {c.source!r}"))
-            elif normalise(c.quote) not in folded[c.source]:
+                continue
+            found = resolve(c, ds.sources[c.source], folded_texts[c.source])
+            if found is None:
                 out.append(
                     Problem(
                         file,
@@ -182,7 +204,34 @@ def _cross_check(ds: Dataset, root: Path) -> None:
                         f"not found verbatim in source {c.source!r}: {c.quote!r:.100}",
                     )
                 )
+            else:
+                ds.resolved[(c.source, citation_key(c))] = found
         return out
+
+    def stated(phrase: str, cites: list[Citation]) -> bool:
+        """Whether any quote states `phrase` (whitespace and case folded)."""
+        want = normalise(phrase).lower()
+        return any(want in normalise(c.quote).lower() for c in cites)
+
+    def feature_problems(f: Feature, file: str) -> list[Problem]:
+        p = f.props
+        bad = citation_problems(file, f.id, "properties.citations", list(p.citations))
+        if p.status_basis is not None:
+            bad += citation_problems(file, f.id, "properties.status_basis", [p.status_basis])
+        elif not (p.status_note or "").strip():
+            bad.append(
+                Problem(
+                    file,
+                    f.id,
+                    "properties.status_note",
+                    f"status {p.status!r} has no status_basis, so status_note must say why it is shown",
+                )
+            )
+        bad += [
+            Problem(file, f.id, "properties.summary", msg)
+            for msg in summary_problems(p.summary, len(p.citations))
+        ]
+        return bad
 
     # Features: unique ids across all layers, citations, then the border's geography.
     seen: dict[str, str] = {}
@@ -198,9 +247,7 @@ def _cross_check(ds: Dataset, root: Path) -> None:
                     "properties.id",
                     seen,
                     ds.problems,
-                    lambda f, file=layer.file: citation_problems(
-                        file, f.id, "properties.citations", list(f.props.citations)
-                    ),
+                    lambda f, file=layer.file: feature_problems(f, file),
                 )
             ),
         )
@@ -234,27 +281,97 @@ def _cross_check(ds: Dataset, root: Path) -> None:
     figures_file = rel(root / "figures.json", root)
     events_file = rel(root / "events.json", root)
 
+    def figure_problems(fig: Figure) -> list[Problem]:
+        cites = list(fig.citations)
+        bad = citation_problems(figures_file, fig.id, "citations", cites)
+        if fig.period and not fig.period_note and not stated(fig.period, cites):
+            bad.append(
+                Problem(
+                    figures_file,
+                    fig.id,
+                    "period",
+                    f"period {fig.period!r} is not stated by any quote; "
+                    "say where it comes from in period_note",
+                )
+            )
+        if fig.date and not fig.date_note and not stated(fig.date[:4], cites):
+            bad.append(
+                Problem(
+                    figures_file,
+                    fig.id,
+                    "date",
+                    f"the year of date {fig.date!r} is not stated by any quote; "
+                    "say where it comes from in date_note",
+                )
+            )
+        return bad
+
     ds.figures = _keep_valid(
         ds.figures,
         figures_file,
         "id",
         {},
         ds.problems,
-        lambda fig: citation_problems(figures_file, fig.id, "citation", [fig.citation]),
+        lambda fig: figure_problems(fig),
     )
 
     def event_problems(ev: Event) -> list[Problem]:
-        bad = citation_problems(events_file, ev.id, "citations", list(ev.citations))
-        for n, rid in enumerate(ev.related_features):
-            if rid not in feature_ids:
-                bad.append(
-                    Problem(
-                        events_file, ev.id, f"related_features[{n}]", f"unknown feature id {rid!r}"
-                    )
+        cites = list(ev.citations)
+        bad = citation_problems(events_file, ev.id, "citations", cites)
+        if ev.date and not ev.date_note and not stated(ev.date[:4], cites):
+            bad.append(
+                Problem(
+                    events_file,
+                    ev.id,
+                    "date",
+                    f"the year of date {ev.date!r} is not stated by any quote; "
+                    "say where it comes from in date_note",
                 )
+            )
+        if ev.date_phrase and not stated(ev.date_phrase, cites):
+            bad.append(
+                Problem(
+                    events_file,
+                    ev.id,
+                    "date_phrase",
+                    f"{ev.date_phrase!r} is not the words of any of its quotes",
+                )
+            )
         return bad
 
+    def unavailable_links(ev: Event) -> None:
+        # A feature left out (its file or record is broken) must not take the event with it:
+        # the event stays, its link to that feature shows as unavailable, and the problem is
+        # listed.
+        for n, rid in enumerate(ev.related_features):
+            if rid not in feature_ids:
+                ds.problems.append(
+                    Problem(
+                        events_file,
+                        ev.id,
+                        f"related_features[{n}]",
+                        f"unknown or unavailable feature id {rid!r}; the event is kept, "
+                        "its link shown as unavailable",
+                    )
+                )
+
     ds.events = _keep_valid(ds.events, events_file, "id", {}, ds.problems, event_problems)
+    for ev in ds.events:
+        unavailable_links(ev)
+
+    dis_file = rel(root / "disagreements.json", root)
+    ds.disagreements = _keep_valid(
+        ds.disagreements,
+        dis_file,
+        "id",
+        {},
+        ds.problems,
+        lambda d: [
+            p
+            for n, v in enumerate(d.versions)
+            for p in citation_problems(dis_file, d.id, f"versions[{n}].citation", [v.citation])
+        ],
+    )
 
 
 def _keep_valid(items, file, id_field, seen, problems, check):

@@ -17,7 +17,7 @@ MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_lengt
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")]
 
-Precision = Literal["surveyed", "approximate", "schematic"]
+Precision = Literal["mapped", "approximate", "schematic"]
 Status = Literal[
     "established", "operational", "built", "under_construction", "approved", "planned", "proposed"
 ]
@@ -34,13 +34,33 @@ Kind = Literal[
     "port",
 ]
 Topic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
-DatePrecision = Literal["day", "month", "year"]
+DatePrecision = Literal["day", "month", "year", "undated"]
+DisagreementKind = Literal["contradiction", "may_measure_different_things", "different_dates"]
 
 PRECISION_MEANING: dict[str, str] = {
-    "surveyed": "Drawn from a mapped public dataset; accurate to about 100 m.",
+    "mapped": (
+        "Traced from public map data; as accurate as that data's resolution, which the placement"
+        " note states."
+    ),
     "approximate": "A known place, positioned to within a few kilometres.",
-    "schematic": "The real alignment is not public: a plausible route through known points.",
+    "schematic": (
+        "Where it is, or how it runs, is not public or not known with confidence: drawn only to"
+        " show that it exists and roughly where."
+    ),
 }
+DATE_PRECISION_LABEL: dict[str, str] = {
+    "day": "known to the day",
+    "month": "known to the month",
+    "year": "known to the year",
+    "undated": "dated only relative to the document",
+}
+DISAGREEMENT_LABEL: dict[str, str] = {
+    "contradiction": "the values contradict each other",
+    "may_measure_different_things": "the figures may count or measure different things",
+    "different_dates": "the figures may stand for different times",
+}
+# A citation marker in a summary: "[1]" names the record's first citation.
+MARKER = re.compile(r"\[(\d{1,2})\]")
 STATUS_LABEL: dict[str, str] = {
     "established": "established",
     "operational": "operational",
@@ -115,22 +135,38 @@ class SourceMeta(Strict):
 
 
 class FeatureProperties(Strict):
-    """The properties every map feature carries."""
+    """The properties every map feature carries.
+
+    `summary` restates the citations and nothing more: every sentence ends with markers such
+    as "[1]" or "[1][2]" naming the citations (1-based) that say it. `status_basis` is the
+    citation whose quote states the status; when no source states it, it is null and
+    `status_note` says why the atlas shows that status anyway. Facts from outside the sources
+    (place names used to draw, positions, other reports) live only in `geometry_source`,
+    the atlas's own placement note.
+    """
 
     id: Slug
     name: Text
     kind: Kind
     status: Status
+    status_basis: Citation | None
+    status_note: str | None = None
     precision: Precision
-    summary: Annotated[str, Field(min_length=20, max_length=400)]
+    summary: Annotated[str, Field(min_length=20, max_length=600)]
     geometry_source: Annotated[str, Field(min_length=10, max_length=1000)]
     licence: str | None = None
     claimed_length_km: Annotated[float, Field(gt=0)] | None = None
+    aliases: list[Annotated[str, Field(min_length=2, max_length=60)]] = []
     citations: Annotated[list[Citation], Field(min_length=1)]
 
 
 class Figure(Strict):
-    """One number a source gives, with the passage that gives it."""
+    """One number a source gives, with the passages that give it.
+
+    `period` ("annual", "per day") and `date` are the atlas's reading of the quote; each must
+    be stated by a quote (checked when the data is loaded) or carry a note saying where it
+    comes from.
+    """
 
     id: Slug
     metric: MetricId
@@ -139,16 +175,29 @@ class Figure(Strict):
     unit: Text
     qualifier: str | None = None
     period: str | None = None
+    period_note: str | None = None
     date: IsoDate | None = None
-    citation: Citation
+    date_note: str | None = None
+    citations: Annotated[list[Citation], Field(min_length=1)]
+
+    @property
+    def citation(self) -> Citation:
+        """The citation that states the value (the first)."""
+        return self.citations[0]
 
 
 class Event(Strict):
-    """One dated event; `date` has as many parts as `date_precision` allows, no more."""
+    """One event; `date` has as many parts as `date_precision` allows, no more.
+
+    An event the sources date only relative to their own undated text ("earlier this year")
+    has `date_precision` "undated", no `date`, and the source's words in `date_phrase`. A date
+    must be stated by a quote (checked at load), or `date_note` says where it comes from.
+    """
 
     id: Slug
-    date: IsoDate
+    date: IsoDate | None
     date_precision: DatePrecision
+    date_phrase: str | None = None
     date_note: str | None = None
     title: Text
     topic: Topic
@@ -157,12 +206,44 @@ class Event(Strict):
 
     @model_validator(mode="after")
     def _date_matches_precision(self) -> Event:
+        if self.date_precision == "undated":
+            if self.date is not None:
+                raise ValueError(
+                    f"date_precision is 'undated', so date must be null, got {self.date!r}"
+                )
+            if not (self.date_phrase or "").strip():
+                raise ValueError(
+                    "date_precision is 'undated', so date_phrase must quote the source's words"
+                )
+            return self
+        if self.date is None:
+            raise ValueError(
+                f"date is null, so date_precision must be 'undated', got {self.date_precision!r}"
+            )
         parts = {"year": 1, "month": 2, "day": 3}[self.date_precision]
         if len(self.date.split("-")) != parts:
             raise ValueError(
                 f"date {self.date!r} does not match date_precision {self.date_precision!r}"
             )
         return self
+
+
+class Version(Strict):
+    """One source's version of a disputed matter: its value as the atlas reads it, and the quote."""
+
+    value: Text
+    citation: Citation
+
+
+class Disagreement(Strict):
+    """Where sources say different things, each version with its quote, and what kind of
+    difference it is (the atlas's reading, said as such in `note`)."""
+
+    id: Slug
+    topic: Text
+    kind: DisagreementKind
+    note: Annotated[str, Field(min_length=10, max_length=600)]
+    versions: Annotated[list[Version], Field(min_length=2)]
 
 
 @dataclass(frozen=True)
@@ -223,6 +304,15 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    # (source id, citation key) → the citation found in its document; filled at load.
+    resolved: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def cite(self, citation: Citation) -> Any:
+        """The resolved citation (geo.citations.Resolved), or None if it is not verbatim."""
+        from geo.citations import citation_key  # here, to keep models free of import cycles
+
+        return self.resolved.get((citation.source, citation_key(citation)))
 
     @property
     def features(self) -> list[Feature]:
@@ -237,7 +327,28 @@ class Dataset:
         out: list[tuple[str, str, Citation]] = []
         for f in self.features:
             out += [("feature", f.id, c) for c in f.props.citations]
-        out += [("figure", fig.id, fig.citation) for fig in self.figures]
+        for fig in self.figures:
+            out += [("figure", fig.id, c) for c in fig.citations]
         for e in self.events:
             out += [("event", e.id, c) for c in e.citations]
+        for d in self.disagreements:
+            out += [("disagreement", d.id, v.citation) for v in d.versions]
         return out
+
+
+def summary_problems(summary: str, n_citations: int) -> list[str]:
+    """What keeps a summary from being checkable: a sentence with no citation marker after
+    it, or a marker naming a citation the record does not have."""
+    out = []
+    for n in MARKER.findall(summary):
+        if not 1 <= int(n) <= n_citations:
+            out.append(f"marker [{n}] names no citation (the record has {n_citations})")
+    # A sentence ends with its markers, then its full stop: "… border [1][3]." Split there,
+    # then any sentence end left inside a piece is a sentence with no marker.
+    pieces = [p for p in re.split(r"(?<=\][.!?])\s+", summary.strip()) if p]
+    for piece in pieces:
+        if not re.search(r"(?:\[\d{1,2}\])+[.!?]$", piece) or re.search(
+            r"[^\].!?][.!?]\s+[A-Z\"“‘(]", piece
+        ):
+            out.append(f"sentence without citation markers before its full stop: {piece!r:.80}")
+    return out
