@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from geo.export import FIGURE_COLUMNS, figure_row
 from geo.layers import measured_length_km
-from geo.models import Dataset, Figure, SourceMeta
+from geo.models import DISAGREEMENT_LABEL, Dataset, Figure, SourceMeta
 from geo.text import plot
 
 PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]
@@ -68,7 +68,8 @@ def hover(ds: Dataset, f: Figure) -> str:
 
 
 def disagreement(ds: Dataset, figures: list[Figure]) -> str:
-    """A sentence naming each source's value where they differ, or ''."""
+    """A sentence naming each source's value where they differ, and what kind of difference the
+    data's disagreements table says it is; '' where they agree."""
     values = {f.value for f in figures}
     if len(values) < 2:
         return ""
@@ -77,7 +78,14 @@ def disagreement(ds: Dataset, figures: list[Figure]) -> str:
         + (f" ({f.qualifier})" if f.qualifier else "")
         for f in figures
     ]
-    return "The sources disagree: " + "; ".join(parts) + ". Each is shown."
+    quotes = {" ".join(f.citation.quote.split()) for f in figures}
+    for d in ds.disagreements:
+        if quotes & {" ".join(v.citation.quote.split()) for v in d.versions}:
+            return (
+                "The sources differ: " + "; ".join(parts) + f". The atlas's reading: "
+                f"{DISAGREEMENT_LABEL[d.kind]}. Each is shown."
+            )
+    return "The sources give different values: " + "; ".join(parts) + ". Each is shown."
 
 
 def _layout(fig: go.Figure, title: str, **kwargs: Any) -> go.Figure:
@@ -397,19 +405,18 @@ CHART_COLUMNS = ["chart", *FIGURE_COLUMNS, "publisher", "note"]
 
 
 def disagreements(ds: Dataset) -> list[dict[str, Any]]:
-    """Every metric on which sources give different values: one row per source's value."""
+    """Every matter on which the sources differ: one row per source's version, with what kind of
+    difference the atlas reads it as (its reading, labelled so) beside the verbatim quote."""
     rows = []
-    for metric_id in dict.fromkeys(f.metric for f in ds.figures):
-        figs = metric(ds, metric_id)
-        if len({f.value for f in figs}) < 2:
-            continue
-        for f in figs:
+    for d in ds.disagreements:
+        for v in d.versions:
             rows.append(
                 {
-                    "metric": f.label,
-                    "value": f"{f.qualifier + ' ' if f.qualifier else ''}{f.value:g} {f.unit}",
-                    "source": short(ds, f.citation.source),
-                    "quote": " ".join(f.citation.quote.split()),
+                    "matter": d.topic,
+                    "kind of difference (the atlas's reading)": DISAGREEMENT_LABEL[d.kind],
+                    "source": short(ds, v.citation.source),
+                    "version": v.value,
+                    "quote": " ".join(v.citation.quote.split()),
                 }
             )
     return rows

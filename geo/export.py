@@ -43,7 +43,9 @@ FIGURE_COLUMNS = [
     "unit",
     "qualifier",
     "period",
+    "period_note",
     "date",
+    "date_note",
     "source",
     "source_title",
     "quote",
@@ -52,6 +54,7 @@ EVENT_COLUMNS = [
     "id",
     "date",
     "date_precision",
+    "date_phrase",
     "date_note",
     "title",
     "topic",
@@ -65,7 +68,7 @@ def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
     """One figure as a CSV row, its citation spelled out (FIGURE_COLUMNS)."""
     src = ds.sources.get(f.citation.source)
     return {
-        **f.model_dump(mode="json", exclude={"citation"}),
+        **f.model_dump(mode="json", exclude={"citations"}),
         "source": f.citation.source,
         "source_title": src.meta.title if src else "",
         "quote": " ".join(f.citation.quote.split()),

@@ -18,7 +18,6 @@ from shapely.geometry import shape
 
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
-from geo.layers import measured_length_km
 from geo.models import KIND_LABEL, STATUS_LABEL, Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
@@ -164,17 +163,21 @@ def line_style(feature: Feature) -> dict[str, Any]:
 
 
 def popup_html(ds: Dataset, feature: Feature) -> str:
-    """What the map shows at once on a click: name, status and every quote, all escaped."""
+    """What the map shows at once on a click: name, status and whose word it is, every quote;
+    all escaped."""
     p = feature.props
+    whose = (
+        "the sources' word" if p.status_basis is not None else "the atlas's note, not the sources'"
+    )
     parts = [
         f'<div class="atlas-pop" data-feature="{h(p.id)}">',
         f"<strong>{h(p.name)}</strong>",
-        f'<div class="atlas-pop-meta">{h(KIND_LABEL[p.kind])} · {h(STATUS_LABEL[p.status])} · '
-        f"{h(p.precision)} geometry</div>",
+        f'<div class="atlas-pop-meta">{h(KIND_LABEL[p.kind])} · {h(STATUS_LABEL[p.status])} '
+        f"({h(whose)}) · {h(p.precision)} geometry</div>",
     ]
     for c in p.citations:
-        src = ds.sources.get(c.source)
-        title = src.meta.title if src else c.source
+        resolved = ds.cite(c)
+        title = resolved.reference if resolved else c.source
         parts.append(
             f'<blockquote class="atlas-quote">“{h(normalise(c.quote))}”'
             f'<footer>— <a href="{h(citation_href(c))}" target="_top">{h(title)}</a></footer></blockquote>'
@@ -188,7 +191,7 @@ def tooltip_html(feature: Feature) -> str:
     p = feature.props
     note = (
         ""
-        if p.precision == "surveyed"
+        if p.precision == "mapped"
         else f' <span class="atlas-tip-note">({h(p.precision)})</span>'
     )
     return f"{h(p.name)}{note}"
@@ -401,17 +404,3 @@ def view_for(feature: Feature) -> tuple[tuple[float, float], int]:
         return center, 10
     zoom = int(max(4, min(11, math.floor(math.log2(360 / span)) - 1)))
     return center, zoom
-
-
-def length_line(feature: Feature) -> str | None:
-    """'Measured X km · sources claim Y km' for lines; None for points."""
-    measured = measured_length_km(feature)
-    if measured is None:
-        return None
-    claimed = feature.props.claimed_length_km
-    out = f"Measured on the atlas's {feature.props.precision} geometry: {measured:,.1f} km"
-    if claimed:
-        out += f" · the sources claim {claimed:,.0f} km ({measured - claimed:+,.0f} km)"
-    else:
-        out += " · the sources give no length"
-    return out

@@ -23,7 +23,12 @@ TOPICS = list(TOPIC_COLOUR)
 
 
 def extent(event: Event) -> tuple[date, date]:
-    """The first and last day the event's date can mean: a whole year, a whole month, or a day."""
+    """The first and last day the event's date can mean: a whole year, a whole month, or a day.
+
+    Only for dated events: an undated one has no place on a time axis.
+    """
+    if event.date is None:
+        raise ValueError(f"event {event.id!r} is dated only relative to its document")
     parts = [int(p) for p in event.date.split("-")]
     if event.date_precision == "year":
         return date(parts[0], 1, 1), date(parts[0], 12, 31)
@@ -35,7 +40,10 @@ def extent(event: Event) -> tuple[date, date]:
 
 
 def date_label(event: Event) -> str:
-    """The date as precisely as it is known: '2024', 'March 2024' or '18 June 2026'."""
+    """The date as precisely as it is known: '2024', 'March 2024', '18 June 2026', or the
+    source's own relative words for an undated event."""
+    if event.date is None:
+        return f"“{event.date_phrase}” (dated only relative to the document)"
     start, _ = extent(event)
     label = {
         "year": f"{start.year}",
@@ -46,17 +54,22 @@ def date_label(event: Event) -> str:
 
 
 def filter_events(
-    ds: Dataset, topics: list[str] | None = None, sources: list[str] | None = None
+    ds: Dataset,
+    topics: list[str] | None = None,
+    sources: list[str] | None = None,
+    dated: bool = True,
 ) -> list[Event]:
-    """Events of the given topics citing any of the given sources (None means all)."""
+    """Events of the given topics citing any of the given sources (None means all): the dated
+    ones in date order, or (dated=False) those dated only relative to their document."""
     out = []
     for e in ds.events:
         if topics is not None and e.topic not in topics:
             continue
         if sources is not None and not any(c.source in sources for c in e.citations):
             continue
-        out.append(e)
-    return sorted(out, key=lambda e: extent(e)[0])
+        if (e.date is not None) == dated:
+            out.append(e)
+    return sorted(out, key=lambda e: extent(e)[0]) if dated else out
 
 
 def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -> Chart:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.models import KIND_LABEL
+from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
 from pages._shared import dataset, problem_banner, sources_frame
 
@@ -27,6 +27,35 @@ c[1].metric("Map features", len(ds.features))
 c[2].metric("Figures", len(ds.figures))
 c[3].metric("Events", len(ds.events))
 c[4].metric("Citations", len(ds.citations()))
+
+st.header("Whose word is it")
+st.markdown(
+    "\n".join(
+        [
+            "- **The sources' word**: every quote, shown verbatim with a link to it in context. "
+            "Each summary sentence ends with numbers naming the quotes that say it.",
+            "- **A status** is the sources' word when a quote states it (the panel shows that "
+            "quote); otherwise the panel says it is not stated by the sources and gives the "
+            "atlas's reason for showing it.",
+            "- **The atlas's placement note**: where the atlas got a position or route from. "
+            "It is never the sources' word.",
+            "- **Precision**: "
+            + "; ".join(f"*{md(k)}*: {md(v)}" for k, v in PRECISION_MEANING.items()),
+            "- **Differences between sources** (Sources page): every version with its quote, and "
+            "what kind of difference the atlas reads it as, labelled as its reading.",
+        ]
+    )
+)
+c2 = st.columns(3)
+c2[0].metric(
+    "Statuses stated by a quote",
+    f"{sum(f.props.status_basis is not None for f in ds.features)} of {len(ds.features)}",
+)
+c2[1].metric(
+    "Events dated only relative to their document",
+    sum(e.date_precision == "undated" for e in ds.events),
+)
+c2[2].metric("Matters on which the sources differ", len(ds.disagreements))
 
 st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")

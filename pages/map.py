@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.citations import citation_href
-from geo.layers import measured_length_km
-from geo.mapview import BASEMAPS, build_map, highlight_group, length_line, view_for
-from geo.models import KIND_LABEL, PRECISION_MEANING, STATUS_LABEL, Dataset
+from geo.mapview import BASEMAPS, build_map, highlight_group, view_for
+from geo.models import KIND_LABEL, Dataset
+from geo.panel import build_panel
 from geo.text import md
 from pages._shared import dataset, problem_banner
 
@@ -77,6 +76,29 @@ def on_map_click() -> None:
         st.session_state.picker = feature_id
 
 
+def render_panel(feature) -> None:
+    """The selected feature: every statement marked as the sources' word or the atlas's note."""
+    panel = build_panel(ds, feature)
+    with st.container(border=True, key="panel"):
+        st.subheader(panel.title)
+        st.markdown(panel.facts)
+        st.markdown(panel.status)
+        st.caption(panel.precision)
+        if panel.length:
+            st.markdown(panel.length)
+        st.markdown("**In brief**, restating the quotes below (numbers name them):")
+        st.markdown(panel.summary)
+        st.markdown(f"**What the sources say** ({len(panel.quotes)})")
+        for q in panel.quotes:
+            st.markdown(f"> {q.text}")
+            st.markdown(f"**\\[{q.number}\\]** {q.byline}")
+        st.caption(panel.placement)
+        if panel.events:
+            st.markdown("**Events**")
+            for line in panel.events:
+                st.markdown(f"- {line}")
+
+
 if "url_read" not in st.session_state:
     read_url(ds)
 
@@ -143,30 +165,6 @@ with panel_col:
             "sources that speak of it. Click one on the map, or find it above."
         )
     else:
-        p = feature.props
-        with st.container(border=True, key="panel"):
-            st.subheader(md(p.name))
-            st.markdown(
-                f"**{md(KIND_LABEL[p.kind].capitalize())}** · {md(STATUS_LABEL[p.status])} · "
-                f"{md(p.precision)} geometry"
-            )
-            st.caption(md(f"{p.precision.capitalize()}: {PRECISION_MEANING[p.precision]}"))
-            if measured_length_km(feature) is not None:
-                st.markdown(md(length_line(feature)))
-            st.markdown(md(p.summary))
-            st.markdown(f"**What the sources say** ({len(p.citations)})")
-            for c in p.citations:
-                src = ds.sources.get(c.source)
-                st.markdown(f"> {md(' '.join(c.quote.split()))}")
-                st.markdown(
-                    f"— {md(src.meta.reference() if src else c.source)} · "
-                    f"[Read it in context]({citation_href(c)})"
-                )
-            st.caption(md(f"Where the geometry comes from: {p.geometry_source}"))
-            related = [e for e in ds.events if feature.id in e.related_features]
-            if related:
-                st.markdown("**Events**")
-                for e in related:
-                    st.markdown(f"- {md(e.date)}: {md(e.title)}")
+        render_panel(feature)
 
 write_url()

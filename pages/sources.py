@@ -10,12 +10,18 @@ import streamlit as st
 
 from geo.charts import disagreements
 from geo.citations import highlighted_html, passages
+from geo.models import DISAGREEMENT_LABEL
 from geo.sources import search
 from geo.text import md
 from pages._shared import dataset, problem_banner, sources_frame
 
 ds = dataset()
-KIND_NOUN = {"feature": "map feature", "figure": "figure", "event": "event"}
+KIND_NOUN = {
+    "feature": "map feature",
+    "figure": "figure",
+    "event": "event",
+    "disagreement": "differences between sources",
+}
 
 if "sources_url_read" not in st.session_state:
     qp = st.query_params
@@ -97,12 +103,16 @@ with tab_search:
 with tab_disagree:
     rows = disagreements(ds)
     st.caption(
-        "Every figure on which the sources give different values, each beside its source and quote."
+        "Every matter on which the sources say different things, each version beside its source "
+        "and quote. Whether the versions contradict each other, or may count different things or "
+        "stand for different times, is the atlas's reading, said as such."
     )
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        for d in ds.disagreements:
+            st.markdown(f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])}. {md(d.note)}")
     else:
-        st.info("No two sources disagree on a figure.")
+        st.info("The data lists no matter on which the sources differ.")
 
 with tab_read:
     doc = st.selectbox(

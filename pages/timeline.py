@@ -9,7 +9,7 @@ import streamlit as st
 from geo.charts import cited_figure
 from geo.citations import citation_href
 from geo.export import EVENT_COLUMNS, event_rows
-from geo.models import Dataset
+from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
 from geo.text import md
 from geo.timeline import TOPICS, date_label, filter_events, timeline_chart
@@ -58,6 +58,13 @@ source_ids = c2.multiselect(
 period = c3.radio("Period", list(PERIODS), format_func=PERIODS.get, key="period")
 
 events = filter_events(ds, topics, source_ids)
+
+
+def short_source(e) -> str:
+    names = [ds.sources[c.source].meta.short_name for c in e.citations if c.source in ds.sources]
+    return ", ".join(dict.fromkeys(names))
+
+
 chart = timeline_chart(ds, events, since=RECENT_FROM if period == "recent" else None)
 if not events:
     st.info("No event matches these filters.")
@@ -70,6 +77,16 @@ else:
         selection_mode="points",
     )
     st.caption(md(chart.note))
+
+undated = filter_events(ds, topics, source_ids, dated=False)
+if undated:
+    with st.expander(f"Dated only relative to the document ({len(undated)})", expanded=True):
+        st.caption(
+            "The sources date these only by words such as “earlier this year” in a text that "
+            "does not state its own date, so the atlas does not place them on a year."
+        )
+        for e in undated:
+            st.markdown(f"- {md(e.title)}: “{md(e.date_phrase)}”, {md(short_source(e))}")
 
 
 png_ready = browser_path() is not None
@@ -105,7 +122,7 @@ st.subheader("Event")
 by_id = {e.id: e for e in ds.events}
 st.selectbox(
     "Choose an event (or click one on the timeline)",
-    options=[e.id for e in filter_events(ds)],
+    options=[e.id for e in filter_events(ds) + filter_events(ds, dated=False)],
     format_func=lambda eid: f"{date_label(by_id[eid])}: {by_id[eid].title}",
     index=None,
     placeholder="Choose an event",
@@ -116,7 +133,8 @@ if selected is not None:
     with st.container(border=True, key="event-panel"):
         st.markdown(f"### {md(selected.title)}")
         st.markdown(
-            f"**{md(date_label(selected))}** · known to the {md(selected.date_precision)} · topic: {md(selected.topic)}"
+            f"**{md(date_label(selected))}** · {md(DATE_PRECISION_LABEL[selected.date_precision])}"
+            f" · topic: {md(selected.topic)}"
         )
         for c in selected.citations:
             src = ds.sources.get(c.source)
@@ -124,14 +142,16 @@ if selected is not None:
             st.markdown(
                 f"— {md(src.meta.reference() if src else c.source)} · [Read it in context]({citation_href(c)})"
             )
-        related = [
-            f for f in (ds.feature(fid) for fid in selected.related_features) if f is not None
-        ]
-        if related:
-            st.markdown(
-                "**On the map:** "
-                + ", ".join(f"[{md(f.props.name)}](/?feature={f.id})" for f in related)
+        links = []
+        for fid in selected.related_features:
+            f = ds.feature(fid)
+            links.append(
+                f"[{md(f.props.name)}](/?feature={f.id})"
+                if f is not None
+                else f"{md(fid)} (unavailable: see the data problems)"
             )
+        if links:
+            st.markdown("**On the map:** " + ", ".join(links))
 
 params = {"event": st.session_state.event} if st.session_state.event else {}
 if dict(st.query_params) != params:
