@@ -25,6 +25,13 @@ def test_about_page_shows_counts_and_a_clean_verdict(monkeypatch, ds):
         "Figures": str(len(ds.figures)),
         "Events": str(len(ds.events)),
         "Citations": str(len(ds.citations())),
+        "Statuses stated by a quote": (
+            f"{sum(f.props.status_basis is not None for f in ds.features)} of {len(ds.features)}"
+        ),
+        "Events dated only relative to their document": str(
+            sum(e.date_precision == "undated" for e in ds.events)
+        ),
+        "Matters on which the sources differ": str(len(ds.disagreements)),
     }
     assert "the data is sound" in at.success[0].value
     assert not at.error

@@ -26,7 +26,7 @@ def test_figures_page_shows_every_chart_with_its_sources(ds):
     assert len(at.get("plotly_chart")) == len(build_charts(ds))
     text = captions(at)
     assert text.count("Source") >= len(build_charts(ds))
-    assert "The sources disagree: “A Complex Partnership” (unattributed) gives 2 (around)" in text
+    assert "The sources differ: “A Complex Partnership” (unattributed) gives 2 (around)" in text
     assert "Rasanah gives 12 (signed); TMP Staff, Oct 2025 gives 13 (drafted)" in text
 
 

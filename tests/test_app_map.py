@@ -39,7 +39,7 @@ def test_picker_shows_the_panel_with_every_quote(ds):
     assert at.subheader[0].value == "Polan–Gabd electricity transmission line"
     assert quotes_shown(at) == [" ".join(c.quote.split()) for c in f.props.citations]
     text = panel_text(at)
-    assert "Measured on the atlas" in text.replace("\\", "")
+    assert "Measured geodesically on the atlas" in text.replace("\\", "")
     assert "schematic" in text
     assert at.query_params["feature"] == "polan-gabd-power-line"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from geo.citations import citation_key
+from geo.models import DISAGREEMENT_LABEL
 from tests.conftest import ROOT
 
 
@@ -71,12 +72,16 @@ def test_search_hit_link_opens_the_document_at_that_hit():
     assert focused.endswith(">Chabahar")
 
 
-def test_disagreements_table_has_trade_and_memoranda():
+def test_disagreements_table_shows_each_version_and_its_kind(ds):
     at = page("pages/sources.py")
-    table = next(d.value for d in at.dataframe if "metric" in d.value.columns)
-    assert set(table["metric"]) == {"Bilateral trade, current", "Memoranda of understanding"}
-    assert len(table) == 4
+    table = next(d.value for d in at.dataframe if "matter" in d.value.columns)
+    assert set(table["matter"]) == {d.topic for d in ds.disagreements}
+    assert len(table) == sum(len(d.versions) for d in ds.disagreements)
+    assert set(table["kind of difference (the atlas's reading)"]) == {
+        DISAGREEMENT_LABEL[d.kind] for d in ds.disagreements
+    }
     assert table["quote"].str.len().min() > 20
+    assert any("pipeline" in d.topic.lower() for d in ds.disagreements)
 
 
 def test_event_link_selects_the_event_and_links_its_features():

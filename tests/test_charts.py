@@ -23,6 +23,7 @@ from geo.charts import (
 )
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
+from geo.models import DISAGREEMENT_LABEL
 from geo.pngexport import ExportUnavailable, to_png
 from tests.conftest import ROOT
 
@@ -52,18 +53,19 @@ def test_trade_chart_follows_the_data_not_literals(data_copy):
     path = data_copy / "figures.json"
     data = json.loads(path.read_text())
     data["figures"][0]["value"] = 2.5  # a figure a maintainer corrects
-    data["figures"][0]["citation"]["quote"] = data["figures"][0]["citation"][
-        "quote"
-    ]  # still verbatim
     path.write_text(json.dumps(data))
     ds = load_dataset(data_copy)
     d = chart(ds, "trade").figure.to_dict()
     assert 2.5 in [t["y"][0] for t in bars(d, "Current trade per ").values()]
 
 
-def test_disagreeing_sources_are_named_in_the_note(ds):
+def test_differing_sources_are_named_with_the_kind_of_difference(ds):
     note = chart(ds, "trade").note
-    assert note.startswith("The sources disagree:")
+    assert note.startswith("The sources differ:")
+    kinds = {d.kind for d in ds.disagreements if "trade" in d.topic.lower()}
+    assert kinds and all(DISAGREEMENT_LABEL[k] in note for k in kinds)
+    memo = chart(ds, "memoranda").note
+    assert "the sources disagree" not in memo.lower()
     assert "gives 2 (around)" in note and "gives 3 (approximately)" in note
     assert "gives 12 (signed)" in chart(ds, "memoranda").note
     assert "gives 13 (drafted)" in chart(ds, "memoranda").note

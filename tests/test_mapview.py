@@ -13,12 +13,12 @@ from geo.mapview import (
     build_map,
     feature_geojson,
     highlight_group,
-    length_line,
     popup_html,
     tooltip_html,
     view_for,
 )
 from geo.models import Citation, Dataset, Feature, FeatureProperties, Layer
+from geo.panel import length_line
 
 
 def all_layers(ds):
@@ -90,6 +90,8 @@ def hostile_feature() -> Feature:
         kind="port",
         status="operational",
         precision="approximate",
+        status_basis=None,
+        status_note="Made up for the test. " + HOSTILE,
         summary="A summary long enough to pass. " + HOSTILE,
         geometry_source="Made up for the test.",
         citations=[Citation(source="complex-partnership", quote=HOSTILE)],
@@ -134,7 +136,7 @@ def test_view_for_points_and_lines(ds):
 
 def test_length_line_puts_measured_beside_claimed(ds):
     line = length_line(ds.feature("gwadar-gabd-transit-corridor"))
-    assert line.startswith("Measured on the atlas's schematic geometry: 75.8 km")
+    assert line.startswith("Measured geodesically on the atlas's schematic geometry: 75.8 km")
     assert "the sources claim 89 km (-13 km)" in line
     assert length_line(ds.feature("gwadar-port")) is None
     assert length_line(ds.feature("quetta-taftan-railway")).endswith("the sources give no length")

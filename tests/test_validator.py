@@ -65,13 +65,65 @@ def test_event_date_must_match_its_precision(data_copy):
     ]
 
 
-def test_event_related_to_unknown_feature_is_reported(data_copy):
+def test_event_related_to_unknown_feature_is_reported_and_kept(data_copy):
     _edit(
         data_copy / "events.json", lambda d: d["events"][1]["related_features"].append("atlantis")
     )
-    problems = [str(p) for p in load_dataset(data_copy).problems]
-    assert problems == [
-        "data/events.json: pipeline-agreed-2009: related_features[2]: unknown feature id 'atlantis'"
+    ds = load_dataset(data_copy)
+    event = json.loads((data_copy / "events.json").read_text())["events"][1]
+    n = len(event["related_features"]) - 1
+    assert [str(p) for p in ds.problems] == [
+        f"data/events.json: {event['id']}: related_features[{n}]: unknown or unavailable feature "
+        "id 'atlantis'; the event is kept, its link shown as unavailable"
+    ]
+    assert event["id"] in {e.id for e in ds.events}
+
+
+def test_events_naming_features_of_a_broken_layer_are_kept(data_copy, ds):
+    (data_copy / "layers" / "energy.geojson").write_text("{not json")
+    broken = load_dataset(data_copy)
+    assert {e.id for e in broken.events} == {e.id for e in ds.events}
+    assert any("unknown or unavailable feature id" in str(p) for p in broken.problems)
+
+
+def test_corrupt_sources_json_keeps_every_record_checked_against_the_texts(data_copy, ds):
+    (data_copy / "sources.json").write_text("[")
+    broken = load_dataset(data_copy)
+    assert broken.sources.keys() == ds.sources.keys()
+    assert {f.id for f in broken.features} == {f.id for f in ds.features}
+    assert len(broken.figures) == len(ds.figures)
+    assert len(broken.events) == len(ds.events)
+    assert [str(p) for p in broken.problems] == [
+        "data/sources.json: -: -: invalid JSON at line 1 column 2: Expecting value"
+    ]
+
+
+def test_figure_period_not_in_its_quote_needs_a_note(data_copy):
+    def add_period(d):
+        fig = next(f for f in d["figures"] if not f.get("period"))
+        fig.update(period="per fortnight", period_note=None)
+        d["_id"] = fig["id"]
+
+    path = data_copy / "figures.json"
+    data = json.loads(path.read_text())
+    add_period(data)
+    fid = data.pop("_id")
+    path.write_text(json.dumps(data))
+    assert [str(p) for p in load_dataset(data_copy).problems] == [
+        f"data/figures.json: {fid}: period: period 'per fortnight' is not stated by any quote; "
+        "say where it comes from in period_note"
+    ]
+
+
+def test_undated_event_must_quote_its_relative_date(data_copy):
+    path = data_copy / "events.json"
+    data = json.loads(path.read_text())
+    ev = next(e for e in data["events"] if e["date_precision"] == "undated")
+    ev["date_phrase"] = "once upon a time"
+    path.write_text(json.dumps(data))
+    assert [str(p) for p in load_dataset(data_copy).problems] == [
+        f"data/events.json: {ev['id']}: date_phrase: 'once upon a time' is not the words of any "
+        "of its quotes"
     ]
 
 
@@ -96,14 +148,14 @@ def test_unknown_field_is_an_error_not_ignored(data_copy):
 def test_figure_quote_changed_by_one_word_is_caught(data_copy):
     _edit(
         data_copy / "figures.json",
-        lambda d: d["figures"][1]["citation"].update(
-            quote=d["figures"][1]["citation"]["quote"].replace("$3", "$4")
+        lambda d: d["figures"][1]["citations"][0].update(
+            quote=d["figures"][1]["citations"][0]["quote"].replace("$3", "$4")
         ),
     )
     problems = [str(p) for p in load_dataset(data_copy).problems]
     assert len(problems) == 1
     assert problems[0].startswith(
-        "data/figures.json: trade-current-tmp: citation.quote: not found verbatim"
+        "data/figures.json: trade-current-tmp: citations[0].quote: not found verbatim"
     )
 
 
