@@ -14,9 +14,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from geo.export import FIGURE_COLUMNS, figure_row
 from geo.layers import measured_length_km
 from geo.models import Dataset, Figure, SourceMeta
+from geo.rows import FIGURE_COLUMNS, figure_row
 from geo.text import plot
 
 PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]

@@ -6,14 +6,14 @@ keep their names and columns.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from geo.layers import measured_length_km
-from geo.models import Dataset, Figure
+from geo.models import Dataset
+from geo.rows import EVENT_COLUMNS, FIGURE_COLUMNS, event_rows, figure_rows, to_csv_bytes
 
 
 def layers_collection(ds: Dataset) -> dict[str, Any]:
@@ -35,67 +35,9 @@ def layers_collection(ds: Dataset) -> dict[str, Any]:
     }
 
 
-FIGURE_COLUMNS = [
-    "id",
-    "metric",
-    "label",
-    "value",
-    "unit",
-    "qualifier",
-    "period",
-    "date",
-    "source",
-    "source_title",
-    "quote",
-]
-EVENT_COLUMNS = [
-    "id",
-    "date",
-    "date_precision",
-    "date_note",
-    "title",
-    "topic",
-    "related_features",
-    "sources",
-    "citations",
-]
-
-
-def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
-    """One figure as a CSV row, its citation spelled out (FIGURE_COLUMNS)."""
-    src = ds.sources.get(f.citation.source)
-    return {
-        **f.model_dump(mode="json", exclude={"citation"}),
-        "source": f.citation.source,
-        "source_title": src.meta.title if src else "",
-        "quote": " ".join(f.citation.quote.split()),
-    }
-
-
-def figure_rows(ds: Dataset) -> list[dict[str, Any]]:
-    """One row per figure."""
-    return [figure_row(ds, f) for f in ds.figures]
-
-
-def event_rows(ds: Dataset) -> list[dict[str, Any]]:
-    """One row per event; its citations as a JSON list so that quotes survive intact."""
-    return [
-        {
-            **e.model_dump(mode="json", exclude={"citations", "related_features"}),
-            "related_features": ";".join(e.related_features),
-            "sources": ";".join(dict.fromkeys(c.source for c in e.citations)),
-            "citations": json.dumps([c.model_dump() for c in e.citations], ensure_ascii=False),
-        }
-        for e in ds.events
-    ]
-
-
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """Write rows as UTF-8 CSV with a header row."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    """Write rows as CSV through the one safe writer (geo.rows.to_csv_bytes)."""
+    path.write_bytes(to_csv_bytes(rows, columns))
 
 
 def write_charts(ds: Dataset, out: Path, on: date) -> list[Path]:

@@ -23,9 +23,9 @@ from geo.charts import (
 )
 from geo.models import Dataset
 from geo.pngexport import browser_path
+from geo.rows import to_csv_bytes
 from geo.text import md
 from pages._shared import (
-    csv_bytes,
     data_version,
     dataset,
     plotly_config,
@@ -67,7 +67,7 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for chart in charts:
             z.writestr(f"{chart.id}.png", png_bytes(ds, chart))
-            z.writestr(f"{chart.id}.csv", csv_bytes(CHART_COLUMNS, chart_rows(ds, chart)))
+            z.writestr(f"{chart.id}.csv", to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS))
         z.writestr("SOURCES.txt", sources_text(ds))
     return buf.getvalue()
 
@@ -75,7 +75,7 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
 def on_screen(ds: Dataset, chart: Chart, day: str) -> tuple[go.Figure, bytes]:
     """A chart as the page shows it (source line drawn in) and its CSV."""
     figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620, wrap=110)
-    return figure, csv_bytes(CHART_COLUMNS, chart_rows(ds, chart))
+    return figure, to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

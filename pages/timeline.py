@@ -8,12 +8,12 @@ import streamlit as st
 
 from geo.charts import cited_figure
 from geo.citations import citation_href
-from geo.export import EVENT_COLUMNS, event_rows
 from geo.models import Dataset
 from geo.pngexport import browser_path
+from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
 from geo.timeline import TOPICS, date_label, filter_events, timeline_chart
-from pages._shared import csv_bytes, dataset, plotly_config, png_bytes, problem_banner
+from pages._shared import dataset, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
 PERIODS = {"recent": "From 2008", "all": "All events"}
@@ -89,9 +89,7 @@ def event_download_row(ds: Dataset) -> None:
     )
     cols[1].download_button(
         "Download CSV",
-        data=csv_bytes(
-            EVENT_COLUMNS, [r for r in event_rows(ds) if r["id"] in {e.id for e in events}]
-        ),
+        data=to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
         file_name="iran-pakistan-atlas-events.csv",
         mime="text/csv",
         key="csv-timeline",

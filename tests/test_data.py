@@ -182,16 +182,19 @@ def test_export_writes_the_data_pack(ds, tmp_path: Path):
         assert ("length_km" in feat["properties"]) == is_line
     border = next(f for f in layers["features"] if f["id"] == "iran-pakistan-border")
     assert 900 <= border["properties"]["length_km"] <= 970
-    with (tmp_path / "figures.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "figures.csv").open(encoding="utf-8-sig") as fh:
         figures = list(csv.DictReader(fh))
     assert len(figures) == len(ds.figures)
     assert figures[0].keys() >= {"metric", "value", "unit", "source", "quote"}
-    with (tmp_path / "events.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "events.csv").open(encoding="utf-8-sig") as fh:
         events = list(csv.DictReader(fh))
     assert len(events) == len(ds.events)
     originals = {s.id: fold(s.text) for s in ds.sources.values()}
     for row in figures:
         assert fold(row["quote"]) in originals[row["source"]]
-    for row in events:
-        for c in json.loads(row["citations"]):
-            assert fold(c["quote"]) in originals[c["source"]]
+    for row, event in zip(events, ds.events, strict=True):
+        # One numbered group of columns per citation: readable in a spreadsheet, no JSON.
+        for n, c in enumerate(event.citations, start=1):
+            assert row[f"source_{n}"] == c.source
+            assert fold(row[f"quote_{n}"]) in originals[c.source]
+        assert not any(v.startswith("[{") for v in row.values())
