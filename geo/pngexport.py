@@ -55,15 +55,22 @@ def _ensure_server() -> None:
 
 
 def to_png(
-    fig: go.Figure, width: int, height: int, scale: float = 1.0, *, persistent: bool = True
+    fig: go.Figure,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    *,
+    persistent: bool = True,
+    fmt: str = "png",
 ) -> bytes:
     """Render a figure as PNG bytes of `width` × `height` × `scale` pixels.
 
+    `fmt` "svg" or "pdf" gives those formats instead, for print designers.
     `persistent=False` starts a browser for this one image (the cold path, for benchmarks).
     Raises ExportUnavailable when there is no browser, or the browser fails.
     """
     _check_browser()
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     try:
         with _lock:
             if persistent:

@@ -74,7 +74,7 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
 
 def on_screen(ds: Dataset, chart: Chart, day: str) -> tuple[go.Figure, bytes]:
     """A chart as the page shows it (source line drawn in) and its CSV."""
-    figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620, wrap=110)
+    figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620)
     return figure, to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS)
 
 

@@ -63,7 +63,7 @@ if not events:
     st.info("No event matches these filters.")
 else:
     st.plotly_chart(
-        cited_figure(ds, chart, date.today(), width=None, height=600, wrap=110),
+        cited_figure(ds, chart, date.today(), width=None, height=600),
         config=plotly_config(chart),
         key="timeline_plot",
         on_select=on_plot_select,
