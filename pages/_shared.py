@@ -121,9 +121,9 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def png_bytes(ds: Dataset, chart: Chart) -> bytes:
-    """The chart as a cited PNG of export size, dated today."""
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE)
+def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
+    """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
+    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
 
 
 def plotly_config(chart: Chart) -> dict:

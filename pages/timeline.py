@@ -6,13 +6,13 @@ from datetime import date
 
 import streamlit as st
 
-from geo.charts import cited_figure
+from geo.charts import cited_figure, file_name
 from geo.citations import citation_href
 from geo.models import Dataset
 from geo.pngexport import browser_path
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
-from geo.timeline import TOPICS, date_label, filter_events, timeline_chart
+from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart, timeline_chart
 from pages._shared import dataset, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
@@ -76,11 +76,13 @@ png_ready = browser_path() is not None
 
 
 def event_download_row(ds: Dataset) -> None:
+    # The image names every event on it: one row per event, as a brief needs it.
+    brief = timeline_brief_chart(ds, events)
     cols = st.columns([1, 1, 3])
     cols[0].download_button(
         "Download PNG",
-        data=lambda: png_bytes(ds, chart),
-        file_name="iran-pakistan-atlas-timeline.png",
+        data=lambda: png_bytes(ds, brief),
+        file_name=file_name("timeline", ds, brief.source_ids(), "png"),
         mime="image/png",
         key="png-timeline",
         disabled=not png_ready or not events,

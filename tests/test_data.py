@@ -171,7 +171,9 @@ def test_every_event_has_topic_and_a_date_of_its_precision(ds):
 
 def test_export_writes_the_data_pack(ds, tmp_path: Path):
     paths = write_pack(ds, tmp_path)
-    assert [p.name for p in paths] == ["layers.geojson", "figures.csv", "events.csv"]
+    assert [p.name for p in paths][:3] == ["layers.geojson", "figures.csv", "events.csv"]
+    assert {"sources.csv", "README.txt"} <= {p.name for p in paths}
+    assert len([p for p in paths if p.parent.name == "sources"]) == len(ds.sources)
     layers = json.loads((tmp_path / "layers.geojson").read_text())
     assert layers["type"] == "FeatureCollection"
     assert {s["id"] for s in layers["sources"]} == set(ds.sources)
