@@ -139,7 +139,8 @@ def disagreement(ds: Dataset, figures: list[Figure]) -> str:
 
 def _layout(fig: go.Figure, title: str, **kwargs: Any) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "xref": "paper"},
+        # Anchored to the image, not the plot: a wide label margin must not push it off the right.
+        title={"text": title, "x": 0.01, "xanchor": "left", "xref": "container"},
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -252,7 +253,7 @@ def pipeline_chart(ds: Dataset) -> Chart:
     )  # fmt: skip
     _layout(fig, "Iran–Pakistan gas pipeline: built, approved and planned lengths", barmode="group",
             xaxis_title="km", yaxis={"autorange": "reversed"},
-            xaxis_range=[0, max([v for v in measured if v] + [f.value for f in stated if f] + [1]) * 1.3])  # fmt: skip
+            xaxis_range=[0, max([v for v in measured if v] + [f.value for f in stated if f] + [1]) * 1.6])  # fmt: skip
     note = "The sources state no length for the planned Pakistani leg; its bar is the atlas's own measurement of a schematic route."
     return Chart("pipeline", "Gas pipeline lengths", fig, used, derived, note)
 
@@ -533,6 +534,12 @@ def cited_figure(
     legend_px = legend_height(fig, plot_width, FONT["size"])
     bottom = int(axis_px + legend_px + 16 + block + 16)
     top = 90
+    title = fig.layout.title.text or ""
+    if title and "<br>" not in title:
+        # Wrapped to the width it gets: a title was cut at the right of an 840 px column.
+        title_lines = textwrap.wrap(title, max(20, int((full_width - 20) / (17 * CHAR_EM))))
+        fig.update_layout(title_text="<br>".join(title_lines))
+        top += 22 * (len(title_lines) - 1)
     plot_height = height - top - bottom
     fig.update_layout(
         width=width,

@@ -95,8 +95,8 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
     fig.update_layout(
         title={
             "text": "Dated events in the sources, drawn as precisely as each date is known",
-            "x": 0,
-            "xref": "paper",
+            "x": 0.01,
+            "xref": "container",
         },
         font=FONT,
         plot_bgcolor="white",
@@ -161,7 +161,7 @@ def timeline_brief_chart(ds: Dataset, events: list[Event]) -> Chart:
                             **common)  # fmt: skip
     span = last - first
     fig.update_layout(
-        title={"text": "Dated events in the sources, drawn as precisely as each date is known", "x": 0, "xref": "paper"},
+        title={"text": "Dated events in the sources, drawn as precisely as each date is known", "x": 0.01, "xref": "container"},
         font=FONT, plot_bgcolor="white", paper_bgcolor="white", showlegend=True,
         legend={"orientation": "h", "title": {"text": "topic"}},
         xaxis={"type": "date", "range": [first - span / 40, last + span / 40], "gridcolor": "#eef0f1"},
