@@ -17,11 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="check the data; exit 1 and list problems if any")
     v.add_argument("data", nargs="?", type=Path, help="data folder (default: the shipped data)")
     e = sub.add_parser(
-        "export", help="write the data pack (layers.geojson, figures.csv, events.csv)"
+        "export",
+        help="write the data pack (layers.geojson, figures.csv, events.csv, sources), the map "
+        "images (maps/overview.png and one per layer) and the chart images",
     )
     e.add_argument("out", type=Path)
     e.add_argument("--data", type=Path, help="data folder (default: the shipped data)")
-    e.add_argument("--no-charts", action="store_true", help="skip the chart PNGs")
+    e.add_argument(
+        "--no-charts", action="store_true", help="skip the chart and map images (PNG, SVG, PDF)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -51,11 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     if args.no_charts:
         return 0
-    from geo.export import write_charts
+    from geo.export import write_charts, write_maps
     from geo.pngexport import ExportUnavailable
 
     try:
-        for path in write_charts(ds, args.out, date.today()):
+        for path in write_maps(ds, args.out, date.today()) + write_charts(
+            ds, args.out, date.today()
+        ):
             print(path)
     except ExportUnavailable as exc:
         print(f"charts not written: {exc}", file=sys.stderr)

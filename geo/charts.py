@@ -7,6 +7,7 @@ value is its own trace, labelled with its source.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,9 +15,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from geo.export import FIGURE_COLUMNS, figure_row
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL, Dataset, Figure, SourceMeta
+from geo.rows import FIGURE_COLUMNS, figure_row
 from geo.text import plot
 
 PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]
@@ -37,6 +38,7 @@ class Chart:
     derived: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
     cited_sources: list[str] = field(default_factory=list)  # sources cited other than by figures
+    basis: str = ""  # what the values are, where figures and derived rows do not say it
 
     def source_ids(self) -> list[str]:
         return list(dict.fromkeys([f.citation.source for f in self.figures] + self.cited_sources))
@@ -58,13 +60,68 @@ def short(ds: Dataset, source_id: str) -> str:
     return src.meta.short_name if src else source_id
 
 
+HOVER_QUOTE_MAX = (
+    320  # characters: a whole quote up to this length, else the part around the figure
+)
+
+
+def _number_spellings(value: float) -> list[str]:
+    """How a source may write a value: '3', '4,000', '4000', '92.8'."""
+    return list(
+        dict.fromkeys([f"{value:,.0f}" if value == int(value) else f"{value:,g}", f"{value:g}"])
+    )
+
+
+def quote_around(quote: str, value: float, limit: int = HOVER_QUOTE_MAX) -> str:
+    """The quote, whole if it is short; else the part of it around the figure, never cut before it.
+
+    Where the number is not written as digits (say 'Twelve'), the quote's start is shown.
+    """
+    text = " ".join(quote.split())
+    if len(text) <= limit:
+        return text
+    at = -1
+    for spelling in _number_spellings(value):
+        m = re.search(rf"(?<![\d.,]){re.escape(spelling)}(?![\d])", text)
+        if m:
+            at = m.start()
+            break
+    start = max(0, at - limit // 2) if at >= 0 else 0
+    end = min(len(text), start + limit)
+    start = max(0, end - limit)
+    # Whole words only: move inwards to the nearest space.
+    if start > 0:
+        start = text.find(" ", start) + 1
+    if end < len(text):
+        end = text.rfind(" ", start, end)
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
 def hover(ds: Dataset, f: Figure) -> str:
-    """Hover text: the value, its source and the start of the quote (escaped by Plotly)."""
-    quote = " ".join(f.citation.quote.split())
-    quote = textwrap.shorten(quote, 140, placeholder="…")
+    """Hover text: the value, its source and the quote around it, wrapped (escaped by Plotly)."""
+    quote = quote_around(f.citation.quote, f.value)
     qualifier = f"{plot(f.qualifier)} " if f.qualifier else ""
     lines = "<br>".join(plot(line) for line in textwrap.wrap(quote, 60))
     return f"{qualifier}{f.value:g} {plot(f.unit)}<br>{plot(short(ds, f.citation.source))}<br><i>“{lines}”</i>"
+
+
+def figure_names(ds: Dataset, figs: list[Figure], base: Any = None) -> list[str]:
+    """One distinct category name per figure: two figures of one source never share a bar.
+
+    The name is the source's short name (or `base(f)`); where two figures would share it, the
+    period, date, qualifier or label tells them apart, and a number where nothing else does.
+    """
+    name_of = base or (lambda f: short(ds, f.citation.source))
+    names = [name_of(f) for f in figs]
+    out = []
+    for f, name in zip(figs, names, strict=True):
+        if names.count(name) > 1:
+            detail = f.period or f.date or f.qualifier or f.label
+            name = f"{name} ({detail})" if detail else name
+        while name in out:
+            name = f"{name} ·{len(out)}"
+        out.append(name)
+    return [plot(n) for n in out]
 
 
 def disagreement(ds: Dataset, figures: list[Figure]) -> str:
@@ -90,7 +147,8 @@ def disagreement(ds: Dataset, figures: list[Figure]) -> str:
 
 def _layout(fig: go.Figure, title: str, **kwargs: Any) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "xref": "paper"},
+        # Anchored to the image, not the plot: a wide label margin must not push it off the right.
+        title={"text": title, "x": 0.01, "xanchor": "left", "xref": "container"},
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -110,8 +168,8 @@ def trade_chart(ds: Dataset) -> Chart:
     targets = metric(ds, "bilateral_trade_target")
     target = max((t.value for t in targets), default=None)
     fig = go.Figure()
-    for f in current:
-        name = plot(short(ds, f.citation.source))
+    names = figure_names(ds, current)
+    for f, name in zip(current, names, strict=True):
         fig.add_bar(
             x=[name], y=[f.value], name=f"Current trade per {name}", marker_color=source_colour(ds, f.citation.source),
             text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}${f.value:g} bn"], textposition="inside",
@@ -126,7 +184,7 @@ def trade_chart(ds: Dataset) -> Chart:
                 hoverinfo="text", legendgroup=f.citation.source, showlegend=False,
             )  # fmt: skip
     if targets:
-        names = [plot(short(ds, f.citation.source)) for f in current] or ["target"]
+        names = names or ["target"]
         fig.add_scatter(
             x=names, y=[target] * len(names), mode="lines+text", name=f"Target ${target:g} bn",
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
@@ -135,11 +193,17 @@ def trade_chart(ds: Dataset) -> Chart:
         )  # fmt: skip
     _layout(fig, "Iran–Pakistan bilateral trade: current volume per source against the $10 billion target",
             barmode="overlay", yaxis_title="USD billion per year", yaxis_range=[0, (target or 1) * 1.15])  # fmt: skip
+    derived = [
+        {"label": f"Gap to the target per {short(ds, f.citation.source)}", "value": target - f.value,
+         "unit": f.unit, "source": "computed", "note": f"{target:g} (target) − {f.value:g} ({f.id})"}
+        for f in current if target is not None
+    ]  # fmt: skip
     return Chart(
         "trade",
         "Bilateral trade against the $10 billion target",
         fig,
         current + targets,
+        derived,
         note=disagreement(ds, current),
     )
 
@@ -148,8 +212,7 @@ def memoranda_chart(ds: Dataset) -> Chart:
     """Memoranda of understanding as each source counts them."""
     figs = metric(ds, "memoranda")
     fig = go.Figure()
-    for f in figs:
-        name = plot(short(ds, f.citation.source))
+    for f, name in zip(figs, figure_names(ds, figs), strict=True):
         fig.add_bar(
             x=[name], y=[f.value], name=name, marker_color=source_colour(ds, f.citation.source),
             text=[f"{f.value:g} {plot(f.qualifier or '')}".strip()], textposition="outside",
@@ -198,7 +261,7 @@ def pipeline_chart(ds: Dataset) -> Chart:
     )  # fmt: skip
     _layout(fig, "Iran–Pakistan gas pipeline: built, approved and planned lengths", barmode="group",
             xaxis_title="km", yaxis={"autorange": "reversed"},
-            xaxis_range=[0, max([v for v in measured if v] + [f.value for f in stated if f] + [1]) * 1.3])  # fmt: skip
+            xaxis_range=[0, max([v for v in measured if v] + [f.value for f in stated if f] + [1]) * 1.6])  # fmt: skip
     note = "The sources state no length for the planned Pakistani leg; its bar is the atlas's own measurement of a schematic route."
     return Chart("pipeline", "Gas pipeline lengths", fig, used, derived, note)
 
@@ -227,15 +290,19 @@ def smuggling_chart(ds: Dataset) -> Chart | None:
         return None
     daily = figs[0]
     yearly = daily.model_copy(
-        update={"id": daily.id + "-per-year", "value": daily.value * 365, "unit": "tonnes per year"}
+        update={"id": daily.id + "-per-year", "value": daily.value * 365, "unit": "tons per year"}
     )
-    derived = [{"label": "Smuggled petroleum per year, computed", "value": yearly.value, "unit": "tonnes per year",
-                "source": "computed", "note": f"{daily.value:g} tonnes per day × 365, from {daily.id}"}]  # fmt: skip
+    derived = [{"label": "Smuggled petroleum per year, computed", "value": yearly.value, "unit": "tons per year",
+                "source": "computed", "note": f"{daily.value:g} tons per day × 365, from {daily.id}"}]  # fmt: skip
     return _indicators(
         ds,
         [
-            (daily, "Iranian petroleum smuggled into Pakistan<br>tonnes per day (stated)", ",.0f"),
-            (yearly, "the same per year<br>tonnes per year (computed: × 365)", ",.0f"),
+            (
+                daily,
+                "Iranian petroleum smuggled into Pakistan, as the<br>oil industry warned: tons per day (quoted)",
+                ",.0f",
+            ),
+            (yearly, "the same per year<br>tons per year (computed: × 365)", ",.0f"),
         ],
         "Smuggled Iranian petroleum products",
         "smuggling",
@@ -273,13 +340,13 @@ def central_asia_chart(ds: Dataset) -> Chart | None:
     to_million = {"USD million": 1, "USD billion": 1000}
     fig = go.Figure()
     derived = []
-    for f in figs:
+    for f, name in zip(figs, figure_names(ds, figs, base=lambda f: f.label), strict=True):
         value = f.value * to_million.get(f.unit, 1)
         if f.unit != "USD million":
             derived.append({"label": f"{f.label}, in USD million", "value": value, "unit": "USD million",
                             "source": "computed", "note": f"{f.value:g} {f.unit} converted"})  # fmt: skip
         fig.add_bar(
-            x=[plot(f.label)], y=[value], name=plot(f.label), marker_color=source_colour(ds, f.citation.source),
+            x=[name], y=[value], name=name, marker_color=source_colour(ds, f.citation.source),
             text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}{f.value:g} {plot(f.unit)}"], textposition="outside",
             hovertext=[hover(ds, f)], hoverinfo="text",
         )  # fmt: skip
@@ -345,6 +412,100 @@ def _reference(meta: SourceMeta) -> str:
     return f"“{meta.title}” ({publisher}{', ' + meta.published if meta.published else ''})"
 
 
+def data_date(ds: Dataset, source_ids: list[str]) -> str | None:
+    """The data's date: the latest `published` among these sources (None if none states one)."""
+    dates = [
+        ds.sources[sid].meta.published
+        for sid in source_ids
+        if sid in ds.sources and ds.sources[sid].meta.published
+    ]
+    return max(dates, default=None)
+
+
+def basis_line(chart: Chart) -> str:
+    """What the values shown are: quoted verbatim, measured on the atlas's geometry, computed."""
+    if chart.basis:
+        return chart.basis
+    kinds = {d.get("source") for d in chart.derived}
+    parts = []
+    if chart.figures:
+        parts.append("figures quoted verbatim from their sources")
+    if "measured" in kinds:
+        parts.append(
+            "lengths measured on the atlas's own geometry (a schematic route is not the real alignment)"
+        )
+    if "computed" in kinds:
+        parts.append("values computed from the quoted figures (how: in the chart's CSV)")
+    return "Shown: " + "; ".join(parts) + "." if parts else ""
+
+
+def dates_line(ds: Dataset, source_ids: list[str], on: date) -> str:
+    """The footer's two dates, each labelled: the data's (latest source) and the export's."""
+    latest = data_date(ds, source_ids) or "not stated by the sources"
+    return (
+        f"Iran–Pakistan Corridor Atlas · Latest source date of the data shown: {latest} · "
+        f"Exported: {on.isoformat()}"
+    )
+
+
+def file_name(what: str, ds: Dataset, source_ids: list[str], ext: str) -> str:
+    """`iran-pakistan-atlas-<what>-<data date>.<ext>`: what it is and how recent its data is."""
+    return f"iran-pakistan-atlas-{what}-{data_date(ds, source_ids) or 'undated'}.{ext}"
+
+
+CHAR_EM = 0.6  # a generous average glyph width of DejaVu Sans, in ems, for wrapping estimates
+LINE_PX = 1.5  # line height, in ems
+
+
+def text_px(text: str, size: float) -> float:
+    """Estimated width of one line of text at `size` px (generous, so text fits)."""
+    return len(text) * size * CHAR_EM
+
+
+def _legend_entries(fig: go.Figure) -> list[str]:
+    if fig.layout.showlegend is False:
+        return []
+    seen, out = set(), []
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter") or trace.showlegend is False or not trace.name:
+            continue
+        key = trace.legendgroup or trace.name
+        if trace.showlegend is None and key in seen:
+            continue
+        seen.add(key)
+        out.append(trace.name)
+    return out
+
+
+def legend_height(fig: go.Figure, plot_width: float, size: float) -> float:
+    """Height of a horizontal legend once Plotly wraps it to `plot_width` (0 without one)."""
+    entries = _legend_entries(fig)
+    if not entries or (len(entries) < 2 and fig.layout.showlegend is not True):
+        return 0.0
+    title = fig.layout.legend.title.text if fig.layout.legend.title else None
+    rows, used = 1, text_px(title + "  ", size) if title else 0.0
+    for name in entries:
+        w = text_px(re.sub(r"<[^>]+>", "", name), size) + 50  # symbol and spacing
+        if used and used + w > plot_width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows * size * 1.9 + 10
+
+
+def category_labels(fig: go.Figure) -> list[str]:
+    """The text of a categorical y axis' labels (horizontal bars, timeline rows)."""
+    labels = []
+    for trace in fig.data:
+        for y in getattr(trace, "y", None) or []:
+            if isinstance(y, str):
+                labels.append(y)
+    return list(dict.fromkeys(labels))
+
+
+def _wrap_px(text: str, width_px: float, size: float) -> list[str]:
+    return textwrap.wrap(text, max(20, int(width_px / (size * CHAR_EM))))
+
+
 def cited_figure(
     ds: Dataset,
     chart: Chart,
@@ -352,36 +513,59 @@ def cited_figure(
     *,
     width: int | None = EXPORT_SIZE[0],
     height: int = EXPORT_SIZE[1],
-    wrap: int = 150,
+    screen_width: int = 640,
 ) -> go.Figure:
-    """The chart with its source line and date drawn in, so the citation travels with any copy.
+    """The chart with its sources, what its values are, and both dates drawn in, so the citation
+    travels with any copy.
 
-    The export size is the default; the page passes `width=None` to fill its column.
+    Margins, legend and the source block are laid out from estimated text widths so that no
+    label is cut and the legend never runs into the source block. The export size is the
+    default; the page passes `width=None` to fill its column, wrapping for `screen_width` px.
     """
     fig = go.Figure(chart.figure)
-    lines = textwrap.wrap(source_line(ds, chart), wrap)
+    size = 14 if width else 12
+    full_width = width or screen_width
+    labels = category_labels(fig)
+    left = 80
+    if labels:
+        left = max(left, int(max(text_px(lab, FONT["size"]) for lab in labels)) + 30)
+    right = 40
+    plot_width = full_width - left - right
+    # The source block starts 20 px from the image's left edge, not the plot's.
+    block_width = full_width - 40 if width else screen_width - left - 20
+    lines = _wrap_px(source_line(ds, chart), block_width, size)
     if chart.note:
-        lines += textwrap.wrap("Note: " + chart.note, wrap)
-    lines.append(
-        f"Iran–Pakistan Corridor Atlas, {on.isoformat()}. Everything shown is quoted verbatim from its source."
-    )
-    line_px = 21
-    block = line_px * len(lines)
-    bottom = 130 + block  # room for the axis title and legend, then the source block
+        lines += _wrap_px("Note: " + chart.note, block_width, size)
+    basis = basis_line(chart)
+    if basis:
+        lines += _wrap_px(basis, block_width, size)
+    lines += _wrap_px(dates_line(ds, chart.source_ids(), on), block_width, size)
+    block = size * LINE_PX * len(lines)
+    has_axes = any(t.type != "indicator" for t in fig.data)
+    axis_px = 70 if has_axes else 10  # tick labels and the axis title under the plot
+    legend_px = legend_height(fig, plot_width, FONT["size"])
+    bottom = int(axis_px + legend_px + 16 + block + 16)
     top = 90
+    title = fig.layout.title.text or ""
+    if title and "<br>" not in title:
+        # Wrapped to the width it gets: a title was cut at the right of an 840 px column.
+        title_lines = textwrap.wrap(title, max(20, int((full_width - 20) / (17 * CHAR_EM))))
+        fig.update_layout(title_text="<br>".join(title_lines))
+        top += 22 * (len(title_lines) - 1)
     plot_height = height - top - bottom
     fig.update_layout(
         width=width,
         height=height,
-        margin={"l": 80, "r": 40, "t": top, "b": bottom},
-        legend={"y": -70 / plot_height, "yanchor": "top"},
+        margin={"l": left, "r": right, "t": top, "b": bottom, "autoexpand": False},
+        legend={"y": -axis_px / plot_height, "yanchor": "top", "x": 0, "xanchor": "left"},
     )
-    # Paper coordinates are fractions of the plot area: the block's top sits `block + 16` px
-    # above the image's bottom edge.
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    x = -(left - 20) / plot_width if width else 0
     fig.add_annotation(
-        text="<br>".join(plot(line) for line in lines), xref="paper", yref="paper", x=0, y=-(bottom - block - 16) / plot_height,
-        xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 14, "color": "#3b3b3b"},
-        name="source-line",
+        text="<br>".join(plot(line) for line in lines), xref="paper", yref="paper", x=x,
+        y=-(axis_px + legend_px + 16) / plot_height, xanchor="left", yanchor="top", showarrow=False,
+        align="left", font={"size": size, "color": "#3b3b3b"}, name="source-line",
     )  # fmt: skip
     return fig
 

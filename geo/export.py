@@ -6,14 +6,28 @@ keep their names and columns.
 
 from __future__ import annotations
 
-import csv
+import io
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, data_date, file_name
 from geo.layers import measured_length_km
-from geo.models import Dataset, Figure
+from geo.mapimage import MAP_SIZE, map_figure
+from geo.models import Dataset, Feature
+from geo.pngexport import to_png
+from geo.rows import (
+    EVENT_COLUMNS,
+    FIGURE_COLUMNS,
+    SOURCE_COLUMNS,
+    event_rows,
+    figure_rows,
+    source_rows,
+    to_csv_bytes,
+)
+from geo.timeline import filter_events, timeline_brief_chart
 
 
 def layers_collection(ds: Dataset) -> dict[str, Any]:
@@ -35,99 +49,162 @@ def layers_collection(ds: Dataset) -> dict[str, Any]:
     }
 
 
-FIGURE_COLUMNS = [
-    "id",
-    "metric",
-    "label",
-    "value",
-    "unit",
-    "qualifier",
-    "period",
-    "period_note",
-    "date",
-    "date_note",
-    "source",
-    "source_title",
-    "quote",
-]
-EVENT_COLUMNS = [
-    "id",
-    "date",
-    "date_precision",
-    "date_phrase",
-    "date_note",
-    "title",
-    "topic",
-    "related_features",
-    "sources",
-    "citations",
-]
+FORMATS = ("png", "svg", "pdf")
 
 
-def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
-    """One figure as a CSV row, its citation spelled out (FIGURE_COLUMNS)."""
-    src = ds.sources.get(f.citation.source)
-    return {
-        **f.model_dump(mode="json", exclude={"citations"}),
-        "source": f.citation.source,
-        "source_title": src.meta.title if src else "",
-        "quote": " ".join(f.citation.quote.split()),
-    }
+def export_charts(ds: Dataset) -> list[Chart]:
+    """Every chart an export writes: the Figures page's charts and the timeline for a brief."""
+    return [*build_charts(ds), timeline_brief_chart(ds, filter_events(ds))]
 
 
-def figure_rows(ds: Dataset) -> list[dict[str, Any]]:
-    """One row per figure."""
-    return [figure_row(ds, f) for f in ds.figures]
-
-
-def event_rows(ds: Dataset) -> list[dict[str, Any]]:
-    """One row per event; its citations as a JSON list so that quotes survive intact."""
-    return [
-        {
-            **e.model_dump(mode="json", exclude={"citations", "related_features"}),
-            "related_features": ";".join(e.related_features),
-            "sources": ";".join(dict.fromkeys(c.source for c in e.citations)),
-            "citations": json.dumps([c.model_dump() for c in e.citations], ensure_ascii=False),
-        }
-        for e in ds.events
-    ]
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """Write rows as UTF-8 CSV with a header row."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_charts(ds: Dataset, out: Path, on: date) -> list[Path]:
-    """Write every chart as `out/charts/<chart-id>.png`, cited, at export size.
+def write_charts(
+    ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = FORMATS
+) -> list[Path]:
+    """Write every chart as `out/charts/iran-pakistan-atlas-<chart>-<data date>.<fmt>`, cited.
 
     Raises geo.pngexport.ExportUnavailable when Chromium is missing.
     """
-    from geo.charts import EXPORT_SIZE, build_charts, cited_figure
-    from geo.pngexport import to_png
-
     folder = out / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for chart in build_charts(ds):
-        path = folder / f"{chart.id}.png"
-        path.write_bytes(to_png(cited_figure(ds, chart, on), *EXPORT_SIZE))
-        written.append(path)
+    for chart in export_charts(ds):
+        fig = cited_figure(ds, chart, on)
+        for fmt in formats:
+            path = folder / file_name(chart.id, ds, chart.source_ids(), fmt)
+            path.write_bytes(to_png(fig, *EXPORT_SIZE, fmt=fmt))
+            written.append(path)
     return written
 
 
-def write_pack(ds: Dataset, out: Path) -> list[Path]:
-    """Write the data pack into `out`; return the files written."""
+def write_maps(ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write `out/maps/overview.png` (all layers, opening view) and one image per layer theme.
+
+    Each also goes out as SVG and PDF, and as a dated copy named like the charts.
+    """
+    folder = out / "maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    views = [("overview", None)] + [
+        (layer.name, ["border", layer.name] if layer.name != "border" else ["border"])
+        for layer in ds.layers
+    ]
+    for name, layers in views:
+        image = map_figure(ds, layers, None, on)
+        for fmt in formats:
+            data = to_png(image.figure, *MAP_SIZE, fmt=fmt)
+            path = folder / f"{name}.{fmt}"
+            path.write_bytes(data)
+            written.append(path)
+    return written
+
+
+README = """Iran–Pakistan Corridor Atlas: data pack
+=======================================
+
+Latest source date of the data: {data_date}
+Exported: {exported}
+
+Files
+- layers.geojson  every map feature with its properties, layer, citations and (lines) length
+- figures.csv     one row per figure a source gives, with its verbatim quote
+- events.csv      one row per dated event; each citation in numbered columns
+                  (source_1, source_title_1, quote_1, source_2, ...)
+- sources.csv     what each source document states about itself (title, publisher, date, url)
+- sources/        the source documents themselves, unchanged, so every quote reads in context
+
+CSV files are UTF-8 with a byte-order mark. A cell that would begin with =, +, -, @, a tab or a
+carriage return starts with an apostrophe instead, so that no spreadsheet runs it as a formula.
+
+Licences and credits
+- Border line: {border}
+- Country outlines: {outlines}; licence: {outlines_licence}
+- Source documents: their publishers' and authors' own work, shipped unchanged for reference.
+- Figures, events and other features: transcribed by the atlas from the sources, each with
+  the verbatim passage it rests on.
+"""
+
+
+def readme_text(ds: Dataset, on: date, features: list[Feature] | None = None) -> str:
+    """The pack's README: what each file is, the licences, the data's date and the export's."""
+    border = next((f for f in ds.features if f.props.kind == "border"), None)
+    provenance = ds.context.get("provenance", {})
+    ids = list(ds.sources) if features is None else _source_ids_of(features)
+    return README.format(
+        data_date=data_date(ds, ids) or "not stated by the sources",
+        exported=on.isoformat(),
+        border=(f"{border.props.geometry_source} Licence: {border.props.licence or 'not stated'}"
+                if border else "not in this pack"),
+        outlines=provenance.get("dataset", "not loaded"),
+        outlines_licence=provenance.get("licence", "unknown"),
+    )  # fmt: skip
+
+
+def _source_ids_of(features: list[Feature]) -> list[str]:
+    return list(dict.fromkeys(c.source for f in features for c in f.props.citations))
+
+
+def pack_files(ds: Dataset, on: date, feature_ids: list[str] | None = None) -> dict[str, bytes]:
+    """Every file of the data pack by name, for a folder or a ZIP.
+
+    With `feature_ids`, a pack for those features only: their geometry, the events that name
+    them, and the sources they cite.
+    """
+    features = ds.features if feature_ids is None else [
+        f for f in ds.features if f.id in feature_ids
+    ]  # fmt: skip
+    if feature_ids is not None and not features:
+        raise ValueError(f"no feature with id in {feature_ids!r}")
+    scoped = feature_ids is not None
+    source_ids = list(ds.sources) if not scoped else _source_ids_of(features)
+    events = ds.events if not scoped else [
+        e for e in ds.events if set(e.related_features) & set(feature_ids or [])
+    ]  # fmt: skip
+    source_ids += [c.source for e in events for c in e.citations if c.source not in source_ids]
+    collection = layers_collection(ds)
+    if scoped:
+        keep = {f.id for f in features}
+        collection["features"] = [f for f in collection["features"] if f["id"] in keep]
+        collection["sources"] = [s for s in collection["sources"] if s["id"] in source_ids]
+    files = {
+        "layers.geojson": (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode(),
+        "figures.csv": to_csv_bytes(figure_rows(ds) if not scoped else [], FIGURE_COLUMNS),
+        "events.csv": to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
+        "sources.csv": to_csv_bytes(
+            [r for r in source_rows(ds) if r["id"] in source_ids], SOURCE_COLUMNS
+        ),
+        "README.txt": readme_text(ds, on, features if scoped else None).encode(),
+    }
+    for sid in source_ids:
+        src = ds.sources.get(sid)
+        if src is not None:
+            files[f"sources/{src.meta.file.rsplit('/', 1)[-1]}"] = src.text.encode()
+    return files
+
+
+def pack_zip(ds: Dataset, on: date, feature_ids: list[str] | None = None) -> bytes:
+    """The data pack as ZIP bytes, for a download button (all data, or some features)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in pack_files(ds, on, feature_ids).items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def pack_name(ds: Dataset, feature_ids: list[str] | None = None) -> str:
+    """`iran-pakistan-atlas-data-<data date>.zip` (or `-<feature>-` for a one-feature pack)."""
+    what = "data" if not feature_ids else "data-" + "-".join(feature_ids)
+    features = None if not feature_ids else [f for f in ds.features if f.id in feature_ids]
+    ids = list(ds.sources) if features is None else _source_ids_of(features)
+    return file_name(what, ds, ids, "zip")
+
+
+def write_pack(ds: Dataset, out: Path, on: date | None = None) -> list[Path]:
+    """Write the data pack into `out`; return the files written (layers, figures, events first)."""
     out.mkdir(parents=True, exist_ok=True)
-    layers = out / "layers.geojson"
-    layers.write_text(
-        json.dumps(layers_collection(ds), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    figures = out / "figures.csv"
-    write_csv(figures, FIGURE_COLUMNS, figure_rows(ds))
-    events = out / "events.csv"
-    write_csv(events, EVENT_COLUMNS, event_rows(ds))
-    return [layers, figures, events]
+    written = []
+    for name, data in pack_files(ds, on or date.today()).items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written

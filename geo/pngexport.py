@@ -8,6 +8,8 @@ and plotly.js comes from the installed package, so an export requests nothing fr
 from __future__ import annotations
 
 import atexit
+import base64
+import json
 import os
 import shutil
 import threading
@@ -16,6 +18,17 @@ from pathlib import Path
 import kaleido
 import plotly.graph_objects as go
 
+# Plotly's geo plots fetch base-map TopoJSON from cdn.plot.ly even with every base layer off. An
+# empty topology as a data: URL (plotly.js appends the file name, which lands in the fragment)
+# keeps map images offline; the atlas draws its own outlines as traces.
+_EMPTY = {"type": "GeometryCollection", "geometries": []}
+_TOPOLOGY = {"type": "Topology", "arcs": [], "objects": dict.fromkeys(
+    ["land", "ocean", "lakes", "rivers", "countries", "coastlines", "subunits"], _EMPTY)}  # fmt: skip
+OFFLINE_TOPOJSON = (
+    "data:application/json;base64,"
+    + base64.b64encode(json.dumps(_TOPOLOGY).encode()).decode()
+    + "#"
+)
 _lock = threading.Lock()
 _server_started = False
 
@@ -55,21 +68,30 @@ def _ensure_server() -> None:
 
 
 def to_png(
-    fig: go.Figure, width: int, height: int, scale: float = 1.0, *, persistent: bool = True
+    fig: go.Figure,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    *,
+    persistent: bool = True,
+    fmt: str = "png",
 ) -> bytes:
     """Render a figure as PNG bytes of `width` × `height` × `scale` pixels.
 
+    `fmt` "svg" or "pdf" gives those formats instead, for print designers.
     `persistent=False` starts a browser for this one image (the cold path, for benchmarks).
     Raises ExportUnavailable when there is no browser, or the browser fails.
     """
     _check_browser()
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     try:
         with _lock:
             if persistent:
                 _ensure_server()
-                return kaleido.calc_fig_sync(fig, opts=opts)
-            return kaleido.calc_fig_sync(fig, opts=opts, kopts={"mathjax": False})
+                return kaleido.calc_fig_sync(fig, opts=opts, topojson=OFFLINE_TOPOJSON)
+            return kaleido.calc_fig_sync(
+                fig, opts=opts, topojson=OFFLINE_TOPOJSON, kopts={"mathjax": False}
+            )
     except ExportUnavailable:
         raise
     except Exception as exc:  # kaleido and choreographer raise many kinds; all mean the same here

@@ -108,8 +108,8 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
     fig.update_layout(
         title={
             "text": "Dated events in the sources, drawn as precisely as each date is known",
-            "x": 0,
-            "xref": "paper",
+            "x": 0.01,
+            "xref": "container",
         },
         font=FONT,
         plot_bgcolor="white",
@@ -124,7 +124,8 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
         },
         yaxis={
             "categoryorder": "array",
-            "categoryarray": list(reversed(TOPICS)),
+            # Only the rows that hold an event: an empty topic row reads as "nothing happened".
+            "categoryarray": [t for t in reversed(TOPICS) if t in {e.topic for e in events}],
             "gridcolor": "#eef0f1",
         },
         clickmode="event+select",
@@ -138,3 +139,50 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
         note += f" {len(hidden)} earlier event(s) lie left of this view ({', '.join(date_label(e) for e in hidden)})."
     sources = list(dict.fromkeys(c.source for e in events for c in e.citations))
     return Chart("timeline", "Timeline of events", fig, [], note=note, cited_sources=sources)
+
+
+def timeline_brief_chart(ds: Dataset, events: list[Event]) -> Chart:
+    """The timeline for a brief: one row per event, named on the image beside its mark.
+
+    The on-screen timeline names events only in its hover; an exported image has no hover, so
+    each event gets its own row, labelled with its date and title, coloured by topic.
+    """
+    fig = go.Figure()
+    ordered = sorted(events, key=lambda e: extent(e)[0])
+    first = min((extent(e)[0] for e in ordered), default=date(2000, 1, 1))
+    last = max((extent(e)[1] for e in ordered), default=date(2026, 12, 31))
+    middle = first + (last - first) / 2
+    shown_topics: set[str] = set()
+    for row, e in enumerate(ordered):
+        start, end = extent(e)
+        colour = TOPIC_COLOUR[e.topic]
+        label = plot(f"{date_label(e)} · {e.title}")
+        # Labels of late events go to the left of their mark, so none runs off the right edge.
+        side = "middle left" if start > middle else "middle right"
+        common = {"name": e.topic, "legendgroup": e.topic, "showlegend": e.topic not in shown_topics,
+                  "hoverinfo": "skip", "textfont": {"size": 13, "color": "#1d2327"}}  # fmt: skip
+        shown_topics.add(e.topic)
+        if e.date_precision == "day":
+            fig.add_scatter(x=[start], y=[row], mode="markers+text", text=[label], textposition=side,
+                            marker={"symbol": "diamond", "size": 13, "color": colour,
+                                    "line": {"color": "#1d2327", "width": 1}}, **common)  # fmt: skip
+        else:
+            tip = end + timedelta(days=1)
+            fig.add_scatter(x=[start, tip], y=[row, row], mode="lines+markers+text", line={"color": colour, "width": 10},
+                            text=["", label] if side == "middle right" else [label, ""], textposition=side,
+                            marker={"symbol": "line-ns", "size": 14, "line": {"color": colour, "width": 2}},
+                            **common)  # fmt: skip
+    span = last - first
+    fig.update_layout(
+        title={"text": "Dated events in the sources, drawn as precisely as each date is known", "x": 0.01, "xref": "container"},
+        font=FONT, plot_bgcolor="white", paper_bgcolor="white", showlegend=True,
+        legend={"orientation": "h", "title": {"text": "topic"}},
+        xaxis={"type": "date", "range": [first - span / 40, last + span / 40], "gridcolor": "#eef0f1"},
+        yaxis={"visible": False, "autorange": "reversed", "range": [len(ordered) - 0.5, -0.5]},
+    )  # fmt: skip
+    note = (
+        "A bar spans the year or month to which the sources date an event; a diamond marks a day."
+    )
+    sources = list(dict.fromkeys(c.source for e in events for c in e.citations))
+    return Chart("timeline", "Timeline of events", fig, [], note=note, cited_sources=sources,
+                 basis="Shown: events and dates as the sources state them, each quoted in the events CSV.")  # fmt: skip

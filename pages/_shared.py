@@ -5,8 +5,6 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from datetime import date
 from pathlib import Path
@@ -123,18 +121,9 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
-    """Rows as UTF-8 CSV with a header row."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
-def png_bytes(ds: Dataset, chart: Chart) -> bytes:
-    """The chart as a cited PNG of export size, dated today."""
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE)
+def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
+    """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
+    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
 
 
 def plotly_config(chart: Chart) -> dict:

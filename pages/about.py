@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
+from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
 from pages._shared import dataset, problem_banner, sources_frame
@@ -27,6 +30,15 @@ c[1].metric("Map features", len(ds.features))
 c[2].metric("Figures", len(ds.figures))
 c[3].metric("Events", len(ds.events))
 c[4].metric("Citations", len(ds.citations()))
+
+st.download_button(
+    "Download the data pack (ZIP: layers.geojson, figures.csv, events.csv, sources and README)",
+    data=lambda: pack_zip(ds, date.today()),
+    file_name=pack_name(ds),
+    mime="application/zip",
+    key="data-pack",
+    on_click="ignore",
+)
 
 st.header("Whose word is it")
 st.markdown(

@@ -16,6 +16,7 @@ from geo.charts import (
     cagr,
     chart_rows,
     cited_figure,
+    file_name,
     growth_chart,
     metric,
     short,
@@ -23,9 +24,9 @@ from geo.charts import (
 )
 from geo.models import Dataset
 from geo.pngexport import browser_path
+from geo.rows import to_csv_bytes
 from geo.text import md
 from pages._shared import (
-    csv_bytes,
     data_version,
     dataset,
     plotly_config,
@@ -66,16 +67,16 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for chart in charts:
-            z.writestr(f"{chart.id}.png", png_bytes(ds, chart))
-            z.writestr(f"{chart.id}.csv", csv_bytes(CHART_COLUMNS, chart_rows(ds, chart)))
+            z.writestr(file_name(chart.id, ds, chart.source_ids(), "png"), png_bytes(ds, chart))
+            z.writestr(f"{chart.id}.csv", to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS))
         z.writestr("SOURCES.txt", sources_text(ds))
     return buf.getvalue()
 
 
 def on_screen(ds: Dataset, chart: Chart, day: str) -> tuple[go.Figure, bytes]:
     """A chart as the page shows it (source line drawn in) and its CSV."""
-    figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620, wrap=110)
-    return figure, csv_bytes(CHART_COLUMNS, chart_rows(ds, chart))
+    figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620)
+    return figure, to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -93,11 +94,11 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
         st.caption(md(source_line(ds, chart)))
         if chart.note:
             st.caption(md(chart.note))
-        cols = st.columns([1, 1, 3])
+        cols = st.columns([1, 1, 1, 1, 1])
         cols[0].download_button(
             "Download PNG",
             data=lambda chart=chart: png_bytes(ds, chart),
-            file_name=f"iran-pakistan-atlas-{chart.id}.png",
+            file_name=file_name(chart.id, ds, chart.source_ids(), "png"),
             mime="image/png",
             key=f"png-{chart.id}",
             disabled=not png_ready,
@@ -107,11 +108,24 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
         cols[1].download_button(
             "Download CSV",
             data=csv_data,
-            file_name=f"iran-pakistan-atlas-{chart.id}.csv",
+            file_name=file_name(chart.id, ds, chart.source_ids(), "csv"),
             mime="text/csv",
             key=f"csv-{chart.id}",
             on_click="ignore",
         )
+        for col, fmt, mime in (
+            (cols[2], "svg", "image/svg+xml"),
+            (cols[3], "pdf", "application/pdf"),
+        ):
+            col.download_button(
+                f"Download {fmt.upper()}",
+                data=lambda chart=chart, fmt=fmt: png_bytes(ds, chart, fmt),
+                file_name=file_name(chart.id, ds, chart.source_ids(), fmt),
+                mime=mime,
+                key=f"{fmt}-{chart.id}",
+                disabled=not png_ready,
+                on_click="ignore",
+            )
 
 
 today = date.today().isoformat()

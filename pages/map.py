@@ -168,3 +168,28 @@ with panel_col:
         render_panel(feature)
 
 write_url()
+
+# --- Download this map (issue 12): a cited static image of the layers shown, opening view. ---
+# Self-contained so the map page's rework can move it as one piece.
+from geo.charts import file_name as _map_file_name  # noqa: E402
+from geo.mapimage import MAP_SIZE as _MAP_SIZE  # noqa: E402
+from geo.mapimage import map_figure as _map_figure  # noqa: E402
+from geo.pngexport import browser_path as _browser_path  # noqa: E402
+from geo.pngexport import to_png as _to_png  # noqa: E402
+
+
+def _map_png() -> bytes:
+    image = _map_figure(ds, list(st.session_state.layers))
+    return _to_png(image.figure, *_MAP_SIZE)
+
+
+st.download_button(
+    "Download this map (PNG, with legend, scale and sources)",
+    data=_map_png,
+    file_name=_map_file_name("map", ds, list(ds.sources), "png"),
+    mime="image/png",
+    key="map-image",
+    disabled=_browser_path() is None,
+    help="The layers shown, at the map's opening view; needs Chromium on the server.",
+    on_click="ignore",
+)

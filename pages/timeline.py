@@ -6,14 +6,14 @@ from datetime import date
 
 import streamlit as st
 
-from geo.charts import cited_figure
+from geo.charts import cited_figure, file_name
 from geo.citations import citation_href
-from geo.export import EVENT_COLUMNS, event_rows
 from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
+from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
-from geo.timeline import TOPICS, date_label, filter_events, timeline_chart
-from pages._shared import csv_bytes, dataset, plotly_config, png_bytes, problem_banner
+from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart, timeline_chart
+from pages._shared import dataset, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
 PERIODS = {"recent": "From 2008", "all": "All events"}
@@ -70,7 +70,7 @@ if not events:
     st.info("No event matches these filters.")
 else:
     st.plotly_chart(
-        cited_figure(ds, chart, date.today(), width=None, height=600, wrap=110),
+        cited_figure(ds, chart, date.today(), width=None, height=600),
         config=plotly_config(chart),
         key="timeline_plot",
         on_select=on_plot_select,
@@ -93,11 +93,13 @@ png_ready = browser_path() is not None
 
 
 def event_download_row(ds: Dataset) -> None:
+    # The image names every event on it: one row per event, as a brief needs it.
+    brief = timeline_brief_chart(ds, events)
     cols = st.columns([1, 1, 3])
     cols[0].download_button(
         "Download PNG",
-        data=lambda: png_bytes(ds, chart),
-        file_name="iran-pakistan-atlas-timeline.png",
+        data=lambda: png_bytes(ds, brief),
+        file_name=file_name("timeline", ds, brief.source_ids(), "png"),
         mime="image/png",
         key="png-timeline",
         disabled=not png_ready or not events,
@@ -106,9 +108,7 @@ def event_download_row(ds: Dataset) -> None:
     )
     cols[1].download_button(
         "Download CSV",
-        data=csv_bytes(
-            EVENT_COLUMNS, [r for r in event_rows(ds) if r["id"] in {e.id for e in events}]
-        ),
+        data=to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
         file_name="iran-pakistan-atlas-events.csv",
         mime="text/csv",
         key="csv-timeline",

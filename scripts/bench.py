@@ -172,9 +172,29 @@ def bench_export(n: int) -> dict:
 
     from PIL import Image
 
+    from geo.mapimage import MAP_SIZE, map_figure
+
+    # Warm times per format, and for the map image (issue 12).
+    per_format = {}
+    for fmt in ("png", "svg", "pdf"):
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            to_png(fig, *EXPORT_SIZE, fmt=fmt)
+            times.append((time.perf_counter() - t) * 1000)
+        per_format[f"chart_{fmt}"] = summary(times)
+    for fmt in ("png", "svg", "pdf"):
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            to_png(map_figure(ds).figure, *MAP_SIZE, fmt=fmt)
+            times.append((time.perf_counter() - t) * 1000)
+        per_format[f"map_{fmt}"] = summary(times)
+
     return {
         "cold_ms": summary(cold),
         "warm_ms": summary(warm),
+        "warm_by_format_ms": per_format,
         "cold_over_warm": round(statistics.median(cold) / statistics.median(warm), 1),
         "png_size_px": list(Image.open(BytesIO(png)).size),
         "png_bytes": len(png),
@@ -355,6 +375,8 @@ def table(results: dict) -> str:
         ("PNG export, warm (persistent browser)", f"median {e['warm_ms']['median']} ms",
          f"n={e['warm_ms']['n']}; cold/warm = {e['cold_over_warm']}x (aim warm < 300 ms)"),
         ("PNG size", f"{e['png_size_px'][0]} x {e['png_size_px'][1]} px", f"{e['png_bytes'] / 1024:,.0f} KiB"),
+        *[(f"Export warm, {k.replace('_', ' ')}", f"median {v['median']} ms", f"n={v['n']}")
+          for k, v in e.get("warm_by_format_ms", {}).items()],
     ]  # fmt: skip
     if ld:
         rows += [

@@ -177,9 +177,13 @@ def test_export_cli_writes_every_chart_png(tmp_path, ds):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    pngs = sorted(p.name for p in (tmp_path / "charts").iterdir())
-    assert pngs == sorted(f"{c.id}.png" for c in build_charts(ds))
-    assert Image.open(tmp_path / "charts" / "trade.png").size == EXPORT_SIZE
+    from geo.charts import file_name
+    from geo.export import export_charts
+
+    pngs = sorted(p.name for p in (tmp_path / "charts").iterdir() if p.suffix == ".png")
+    assert pngs == sorted(file_name(c.id, ds, c.source_ids(), "png") for c in export_charts(ds))
+    trade = file_name("trade", ds, build_charts(ds)[0].source_ids(), "png")
+    assert Image.open(tmp_path / "charts" / trade).size == EXPORT_SIZE
 
 
 def test_export_cli_without_a_browser_still_writes_the_data_and_says_why(tmp_path):

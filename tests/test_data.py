@@ -174,7 +174,9 @@ def test_every_event_has_topic_and_a_date_of_its_precision(ds):
 
 def test_export_writes_the_data_pack(ds, tmp_path: Path):
     paths = write_pack(ds, tmp_path)
-    assert [p.name for p in paths] == ["layers.geojson", "figures.csv", "events.csv"]
+    assert [p.name for p in paths][:3] == ["layers.geojson", "figures.csv", "events.csv"]
+    assert {"sources.csv", "README.txt"} <= {p.name for p in paths}
+    assert len([p for p in paths if p.parent.name == "sources"]) == len(ds.sources)
     layers = json.loads((tmp_path / "layers.geojson").read_text())
     assert layers["type"] == "FeatureCollection"
     assert {s["id"] for s in layers["sources"]} == set(ds.sources)
@@ -185,16 +187,19 @@ def test_export_writes_the_data_pack(ds, tmp_path: Path):
         assert ("length_km" in feat["properties"]) == is_line
     border = next(f for f in layers["features"] if f["id"] == "iran-pakistan-border")
     assert 900 <= border["properties"]["length_km"] <= 970
-    with (tmp_path / "figures.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "figures.csv").open(encoding="utf-8-sig") as fh:
         figures = list(csv.DictReader(fh))
     assert len(figures) == len(ds.figures)
     assert figures[0].keys() >= {"metric", "value", "unit", "source", "quote"}
-    with (tmp_path / "events.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "events.csv").open(encoding="utf-8-sig") as fh:
         events = list(csv.DictReader(fh))
     assert len(events) == len(ds.events)
     originals = {s.id: fold(s.text) for s in ds.sources.values()}
     for row in figures:
         assert fold(row["quote"]) in originals[row["source"]]
-    for row in events:
-        for c in json.loads(row["citations"]):
-            assert fold(c["quote"]) in originals[c["source"]]
+    for row, event in zip(events, ds.events, strict=True):
+        # One numbered group of columns per citation: readable in a spreadsheet, no JSON.
+        for n, c in enumerate(event.citations, start=1):
+            assert row[f"source_{n}"] == c.source
+            assert fold(row[f"quote_{n}"]) in originals[c.source]
+        assert not any(v.startswith("[{") for v in row.values())

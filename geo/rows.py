@@ -1,0 +1,156 @@
+"""Flat rows of the atlas's records, and the one function that writes them as CSV.
+
+A leaf module: charts, the timeline, the data pack and the pages import it, and it imports
+none of them, so no import cycle needs a deferred import to survive.
+
+Citations are spelled out for a spreadsheet: one numbered group of columns per citation
+(`source_1`, `source_title_1`, `quote_1`, `source_2`, …), never JSON in a cell. Figures keep
+their first citation in `source`, `source_title` and `quote` too, the columns outside checks read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from geo.models import Citation, Dataset, Event, Figure
+
+FIGURE_COLUMNS = [
+    "id",
+    "metric",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "period",
+    "period_note",
+    "date",
+    "date_note",
+    "source",
+    "source_title",
+    "quote",
+]
+EVENT_COLUMNS = [
+    "id",
+    "date",
+    "date_precision",
+    "date_phrase",
+    "date_note",
+    "title",
+    "topic",
+    "related_features",
+    "sources",
+]
+SOURCE_COLUMNS = [
+    "id",
+    "title",
+    "short_name",
+    "publisher",
+    "publisher_note",
+    "author",
+    "author_note",
+    "published",
+    "published_note",
+    "url",
+    "url_note",
+    "file",
+    "original_file",
+    "sha256",
+]
+
+# OWASP's list for CSV injection: a spreadsheet reads a cell starting with one of these as a
+# formula (tab and carriage return can hide one behind whitespace).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def figure_citations(f: Figure) -> list[Citation]:
+    """Every citation of a figure, the one stating its value first."""
+    return list(f.citations)
+
+
+def flat(text: str) -> str:
+    """Whitespace folded to single spaces: a quote on one line of a cell."""
+    return " ".join(text.split())
+
+
+def citation_cells(ds: Dataset, citations: Iterable[Citation], start: int = 1) -> dict[str, str]:
+    """Numbered columns for citations: source_N, source_title_N, quote_N from N = `start`."""
+    cells: dict[str, str] = {}
+    for n, c in enumerate(citations, start=start):
+        src = ds.sources.get(c.source)
+        cells[f"source_{n}"] = c.source
+        cells[f"source_title_{n}"] = src.meta.title if src else ""
+        cells[f"quote_{n}"] = flat(c.quote)
+    return cells
+
+
+def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
+    """One figure as a row: FIGURE_COLUMNS, then numbered columns for any further citation."""
+    first, *more = figure_citations(f)
+    src = ds.sources.get(first.source)
+    data = f.model_dump(mode="json", exclude={"citations"})
+    return {
+        **{k: data.get(k) for k in FIGURE_COLUMNS if k in data},
+        "source": first.source,
+        "source_title": src.meta.title if src else "",
+        "quote": flat(first.quote),
+        **citation_cells(ds, more, start=2),
+    }
+
+
+def figure_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """One row per figure."""
+    return [figure_row(ds, f) for f in ds.figures]
+
+
+def event_row(ds: Dataset, e: Event) -> dict[str, Any]:
+    """One event as a row: EVENT_COLUMNS, then source_N, source_title_N, quote_N per citation."""
+    data = e.model_dump(mode="json", exclude={"citations", "related_features"})
+    return {
+        **data,
+        "related_features": ";".join(e.related_features),
+        "sources": ";".join(dict.fromkeys(c.source for c in e.citations)),
+        **citation_cells(ds, e.citations),
+    }
+
+
+def event_rows(ds: Dataset, events: Iterable[Event] | None = None) -> list[dict[str, Any]]:
+    """One row per event (all of them unless `events` is given)."""
+    return [event_row(ds, e) for e in (ds.events if events is None else events)]
+
+
+def source_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """One row per source document: what it states about itself (SOURCE_COLUMNS)."""
+    return [s.meta.model_dump(mode="json") for s in ds.sources.values()]
+
+
+def columns_of(rows: list[dict[str, Any]], base: Iterable[str] = ()) -> list[str]:
+    """`base`, then every other key of the rows in the order first seen."""
+    return list(dict.fromkeys([*base, *(k for row in rows for k in row)]))
+
+
+def neutralise(value: Any) -> Any:
+    """A cell a spreadsheet cannot run: text starting like a formula gets a leading apostrophe.
+
+    Numbers pass unchanged (a negative number is a number, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(rows: list[dict[str, Any]], columns: Iterable[str] | None = None) -> bytes:
+    """Rows as CSV bytes: UTF-8 with a BOM (so Excel reads the accents), a header row, and
+    every cell neutralised. All CSV the atlas writes goes through here.
+
+    `columns` orders the header; keys of the rows beyond it follow, in the order first seen.
+    """
+    header = columns_of(rows, columns or ())
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, restval="")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
