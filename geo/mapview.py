@@ -188,7 +188,7 @@ def tooltip_html(feature: Feature) -> str:
     p = feature.props
     note = (
         ""
-        if p.precision == "surveyed"
+        if p.precision in ("mapped", "surveyed")
         else f' <span class="atlas-tip-note">({h(p.precision)})</span>'
     )
     return f"{h(p.name)}{note}"

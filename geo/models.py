@@ -17,7 +17,7 @@ MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_lengt
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")]
 
-Precision = Literal["surveyed", "approximate", "schematic"]
+Precision = Literal["mapped", "surveyed", "approximate", "schematic"]
 Status = Literal[
     "established", "operational", "built", "under_construction", "approved", "planned", "proposed"
 ]
@@ -37,6 +37,7 @@ Topic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
 DatePrecision = Literal["day", "month", "year"]
 
 PRECISION_MEANING: dict[str, str] = {
+    "mapped": "Drawn from a mapped public dataset; accurate to about 100 m.",
     "surveyed": "Drawn from a mapped public dataset; accurate to about 100 m.",
     "approximate": "A known place, positioned to within a few kilometres.",
     "schematic": "The real alignment is not public: a plausible route through known points.",
