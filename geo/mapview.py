@@ -16,6 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import shape
 
+from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.models import KIND_LABEL, STATUS_LABEL, Dataset, Feature
@@ -54,7 +55,13 @@ POINT_SYMBOL = {
 POINT_STACK = {"crossing": 1000, "port": 600, "border_market": 300, "free_trade_zone": 0}
 
 BASEMAPS: dict[str, dict[str, str]] = {
-    "offline": {"label": "Offline outlines (no internet needed)"},
+    # The default: tiles served by the app itself (geo/basemap.py), so no internet is needed.
+    "offline": {
+        "label": "Offline map: relief, provinces, towns (no internet needed)",
+        "url": basemap_tiles.TILE_URL,
+        "attribution": basemap_tiles.ATTRIBUTION,
+    },
+    "outlines": {"label": "Outlines only, for printing (no internet needed)"},
     "osm": {
         "label": "OpenStreetMap (online)",
         "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -238,8 +245,10 @@ def schematic_band(feature: Feature) -> dict[str, Any]:
 
 def context_layers(ds: Dataset, basemap: str) -> list[AtlasGeoJson]:
     """The offline basemap: land drawn over a sea-coloured map, and country names."""
+    if basemap == "offline":
+        return []  # the tiles draw land, edges and names, from the border's own data
     countries = ds.context.get("features", [])
-    fill = basemap == "offline"
+    fill = basemap == "outlines"
     land = [
         {
             "type": "Feature",
@@ -325,7 +334,17 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("atlas_css", ATLAS_CSS)]
     spec = BASEMAPS.get(basemap, BASEMAPS["offline"])
-    if "url" in spec:
+    if basemap == "offline":
+        folium.TileLayer(
+            spec["url"],
+            attr=spec["attribution"],
+            name=spec["label"],
+            min_zoom=basemap_tiles.MIN_ZOOM,
+            max_native_zoom=basemap_tiles.MAX_NATIVE_ZOOM,
+            max_zoom=14,
+            bounds=basemap_tiles.BOUNDS,
+        ).add_to(m)
+    elif "url" in spec:
         folium.TileLayer(
             spec["url"], attr=spec["attribution"], name=spec["label"], max_zoom=18
         ).add_to(m)

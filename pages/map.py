@@ -33,7 +33,7 @@ def read_url(ds: Dataset) -> None:
         layers = [name for name in asked if name in layer_titles]
     basemap = qp.get("basemap", "offline")
     if basemap not in BASEMAPS:
-        notices.append(f"Unknown basemap “{basemap}”; using the offline outlines.")
+        notices.append(f"Unknown basemap “{basemap}”; using the offline map.")
         basemap = "offline"
     st.session_state.update(
         selected=feature,
@@ -118,7 +118,7 @@ with st.sidebar:
         "Basemap", options=list(BASEMAPS), format_func=lambda k: BASEMAPS[k]["label"], key="basemap"
     )
     st.caption(
-        "The offline outlines need no internet. Online basemaps load tiles from their providers "
+        "The offline map and the outlines need no internet. Online basemaps load tiles from their providers "
         "and simply stay blank on a closed network."
     )
 
