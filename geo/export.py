@@ -6,12 +6,12 @@ keep their names and columns.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from geo.csvsafe import csv_bytes
 from geo.layers import measured_length_km
 from geo.models import Dataset, Figure
 
@@ -91,11 +91,8 @@ def event_rows(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """Write rows as UTF-8 CSV with a header row."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    """Write rows as CSV for spreadsheets (UTF-8 with BOM, formula cells neutralised)."""
+    path.write_bytes(csv_bytes(columns, rows))
 
 
 def write_charts(ds: Dataset, out: Path, on: date) -> list[Path]:

@@ -5,8 +5,6 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from datetime import date
 from pathlib import Path
@@ -15,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.charts import EXPORT_SIZE, Chart, cited_figure
+from geo.csvsafe import csv_bytes as safe_csv_bytes
 from geo.dataset import data_dir, load_dataset
 from geo.models import Dataset
 from geo.pngexport import to_png
@@ -124,12 +123,8 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
 
 
 def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
-    """Rows as UTF-8 CSV with a header row."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    """Rows as CSV for spreadsheets (UTF-8 with BOM, formula cells neutralised): geo.csvsafe."""
+    return safe_csv_bytes(columns, rows)
 
 
 def png_bytes(ds: Dataset, chart: Chart) -> bytes:

@@ -34,7 +34,7 @@ def test_download_csv_carries_values_and_quotes(page, app_server, tmp_path, ds):
         page.locator(".st-key-csv-memoranda button").click()
     path = tmp_path / "memoranda.csv"
     download.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [(r["source"], float(r["value"])) for r in rows] == [
         ("rasanah-pezeshkian-visit", 12.0),
         ("tmp-rising-ties", 13.0),

@@ -182,11 +182,11 @@ def test_export_writes_the_data_pack(ds, tmp_path: Path):
         assert ("length_km" in feat["properties"]) == is_line
     border = next(f for f in layers["features"] if f["id"] == "iran-pakistan-border")
     assert 900 <= border["properties"]["length_km"] <= 970
-    with (tmp_path / "figures.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "figures.csv").open(encoding="utf-8-sig") as fh:
         figures = list(csv.DictReader(fh))
     assert len(figures) == len(ds.figures)
     assert figures[0].keys() >= {"metric", "value", "unit", "source", "quote"}
-    with (tmp_path / "events.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "events.csv").open(encoding="utf-8-sig") as fh:
         events = list(csv.DictReader(fh))
     assert len(events) == len(ds.events)
     originals = {s.id: fold(s.text) for s in ds.sources.values()}
