@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -26,6 +27,7 @@ PAYLOADS = [
     "\t=1+1",
     "\r=1+1",
 ]
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
 QUOTE = "=cmd|' /C calc'!A0 is what the hostile memo – with “curly” quotes – says."
 
 
@@ -77,7 +79,7 @@ def assert_no_formula(rows: list[list[str]]) -> int:
         for c, cell in enumerate(row):
             if cell.startswith(FORMULA_START):
                 # Only a plain number may start with a sign.
-                float(cell)  # raises for anything else: the test fails naming the cell
+                assert PLAIN_NUMBER.fullmatch(cell), (r, c, cell)
             if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
                 neutralised += 1
     return neutralised
