@@ -3,8 +3,9 @@
 One persistent kaleido browser serves every export (about ten times faster than starting a
 browser per image). MathJax is off and plotly.js comes from the installed package, so an
 export requests nothing from outside; the browser is also started with the flags that stop
-Chromium's own background traffic (update checks, optimisation hints, sync), and with a
-proxy that leads nowhere, so nothing it might still try leaves the machine.
+Chromium's own background traffic (update checks, optimisation hints, sync), with a proxy
+that leads nowhere, and where the system allows, in a network namespace of its own with no
+network at all (see offline_launcher), so nothing it might still try leaves the machine.
 
 The browser can die (the out-of-memory killer, a crash) or hang. Each browser "generation"
 runs in its own thread with its own asyncio loop; a caller waits for its image at most
@@ -69,6 +70,45 @@ QUIET_FLAGS = (
 DEAD_PROXY = "http://127.0.0.1:9"
 
 
+_launchers: dict[str, str | None] = {}
+
+
+def offline_launcher(browser: str) -> str | None:
+    """A launcher that starts `browser` in a network namespace of its own, or None.
+
+    The export browser needs no network at all (its page and plotly.js are files, and kaleido
+    talks to it over a pipe), so it runs where there is none: `unshare --net` gives it an
+    empty namespace, and `--map-root-user` lets an unprivileged server user make one. Even
+    the flags above leave one thing behind: Chromium's network service probes IPv6
+    reachability with a UDP connect() to a public address at start. In the namespace that
+    fails on the spot. None when this kernel or user may not make namespaces; the flags and
+    the dead proxy still apply then.
+    """
+    if browser in _launchers:
+        return _launchers[browser]
+    import shlex
+    import subprocess
+    import tempfile
+
+    unshare = shutil.which("unshare")
+    launcher = None
+    if unshare:
+        probe = [unshare, "--net", "--map-root-user", "--", "true"]
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            if subprocess.run(probe, capture_output=True, timeout=10).returncode == 0:  # noqa: S603 - fixed argv
+                folder = tempfile.mkdtemp(prefix="atlas-export-")
+                launcher = os.path.join(folder, "chromium-offline")
+                with open(launcher, "w") as fh:
+                    fh.write(
+                        "#!/bin/sh\n"
+                        f"exec {shlex.quote(unshare)} --net --map-root-user -- "
+                        f'{shlex.quote(browser)} "$@"\n'
+                    )
+                os.chmod(launcher, 0o700)
+    _launchers[browser] = launcher
+    return launcher
+
+
 class ExportUnavailable(RuntimeError):
     """Image export cannot run here now; the message says why and what the reader can do."""
 
@@ -119,12 +159,15 @@ class _Generation:
     def start(self) -> None:
         """Start Chromium with the quiet flags; raises on failure or after START_TIMEOUT_S."""
 
+        browser = browser_path() or "chromium"
+        path = offline_launcher(browser) or browser
+
         async def make() -> kaleido.Kaleido:
             k = kaleido.Kaleido(
                 n=1,
                 timeout=EXPORT_TIMEOUT_S,
                 mathjax=False,
-                path=browser_path(),
+                path=path,
                 proxy_server=DEAD_PROXY,
             )
             impl = getattr(k, "_browser_impl", None)
