@@ -134,3 +134,12 @@ def test_the_data_signature_sees_a_chmod_a_chown_and_a_new_folder(data_copy):
     after_chown = _signature(data_copy)
     (data_copy / "layers" / "x.geojson").mkdir()
     assert _signature(data_copy) != after_chown
+
+
+def test_a_missing_source_text_is_named_without_a_server_path(data_copy):
+    (data_copy / "sources" / "tmp-rising-ties.txt").unlink()
+    got = [str(p) for p in load_dataset(data_copy).problems if "tmp-rising-ties.txt" in str(p)]
+    assert got == [
+        "data/sources.json: tmp-rising-ties: file: "
+        "cannot read 'sources/tmp-rising-ties.txt': No such file or directory"
+    ]
