@@ -8,7 +8,7 @@ setup:
 	@scripts/setup.sh
 
 run: setup
-	$(UV) run streamlit run app.py --server.port $(PORT)
+	$(UV) run python -m geo.serve run app.py --server.port $(PORT)
 
 test: setup
 	$(UV) run ruff check .

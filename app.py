@@ -3,6 +3,11 @@
 import streamlit as st
 
 from geo.assets import ensure_static_assets
+from geo.offline import pin_loopback
+
+# Also when started with plain `streamlit run`: from the first page run on, the server never
+# looks up its own address on the network (`make run` uses geo.serve, which pins it earlier).
+pin_loopback()
 
 st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()

@@ -14,7 +14,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from geo.citations import citation_key, resolve
-from geo.io import parse, read_json, record_name, records, rel
+from geo.io import os_error_text, parse, read_json, record_name, records, rel
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
     Citation,
@@ -76,7 +76,10 @@ def load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
             raw_bytes = text_path.read_bytes()
             text = raw_bytes.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(file, meta.id, "file", f"cannot read {meta.file!r}: {exc}"))
+            why = (
+                os_error_text(exc) if isinstance(exc, OSError) else f"not UTF-8 text: {exc.reason}"
+            )
+            problems.append(Problem(file, meta.id, "file", f"cannot read {meta.file!r}: {why}"))
             continue
         digest = hashlib.sha256(raw_bytes).hexdigest()
         if meta.sha256 and digest != meta.sha256:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,12 +16,54 @@ from geo.models import Problem
 M = TypeVar("M", bound=BaseModel)
 
 
+def data_signature(root: Path) -> tuple:
+    """What identifies the state of the data folder: a change in it means reload the data.
+
+    Every entry under `root` (the root too), files and folders alike, by its path relative to
+    `root`, with its mode, owner, group, size and modification time. Sizes and times alone
+    miss a chmod or chown that makes a file unreadable, and a new folder named like a layer;
+    both change what loading finds, so both must make it load again. An entry that vanishes
+    while it is looked at is recorded as such, never raised.
+    """
+    entries: list[tuple] = []
+
+    def add(path: str) -> None:
+        name = os.path.relpath(path, root)
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            entries.append((name, type(exc).__name__))
+            return
+        size = st.st_size if stat.S_ISREG(st.st_mode) else 0
+        entries.append((name, st.st_mode, st.st_uid, st.st_gid, size, st.st_mtime_ns))
+
+    add(str(root))
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            add(os.path.join(dirpath, name))
+    return tuple(entries)
+
+
 def rel(path: Path, root: Path) -> str:
     """The path as the maintainer knows it: relative to the data folder's parent."""
     try:
         return str(path.relative_to(root.parent))
     except ValueError:
         return str(path)
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, without the absolute path Python puts in str(exc).
+
+    Problem lines reach readers of the app; the server's folders are none of their business,
+    and the line already names the file relative to the data folder.
+    """
+    if isinstance(exc, PermissionError):
+        return "permission denied (the server's user cannot read it)"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    return exc.strerror or type(exc).__name__
 
 
 def read_json(path: Path, root: Path, problems: list[Problem]) -> Any | None:
@@ -29,6 +73,10 @@ def read_json(path: Path, root: Path, problems: list[Problem]) -> Any | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(name, "-", "-", "file is missing"))
+    except OSError as exc:
+        # Unreadable by the server's user, a folder where a file should be, an I/O error:
+        # one problem line, never a crash that takes every page down.
+        problems.append(Problem(name, "-", "-", f"cannot read the file: {os_error_text(exc)}"))
     except UnicodeDecodeError as exc:
         problems.append(
             Problem(name, "-", "-", f"not UTF-8 text: {exc.reason} at byte {exc.start}")

@@ -26,6 +26,13 @@ BORDER_END_TOLERANCE_KM = 10.0
 # detail): the range spans the sources' "about 900 km" and the published 909 and 959 km.
 BORDER_LENGTH_RANGE_KM = (900.0, 970.0)
 CROSSING_TOLERANCE_KM = 2.0
+# Limits on one layer file, so that one huge but valid layer cannot make the map unusable
+# (a 46 MB line once sent 92 MB to every reader and took the server from 240 MB to 1.1 GB).
+# Today's largest layer is border.geojson: 43 KB and 950 vertices. The limits leave a margin of
+# about 45x in size and 20x in vertices; a layer beyond them should be simplified first
+# (e.g. `ogr2ogr -simplify 0.001` or shapely's simplify), which the problem line says.
+MAX_LAYER_BYTES = 2_000_000
+MAX_LAYER_VERTICES = 20_000
 GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 
 
@@ -106,14 +113,63 @@ def _coordinate_shape_error(kind: str, coords: Any) -> str | None:
     return None
 
 
+def _count_positions(coords: Any) -> int:
+    """How many [lon, lat] positions a GeoJSON coordinates array holds, at any nesting."""
+    if not isinstance(coords, list) or not coords:
+        return 0
+    if not isinstance(coords[0], list):
+        return 1  # a position: its members are numbers
+    count, stack = 0, [coords]
+    while stack:
+        item = stack.pop()
+        if not item:
+            continue
+        if isinstance(item[0], list):
+            stack.extend(x for x in item if isinstance(x, list))
+        else:
+            count += 1
+    return count
+
+
 def load_layer(path: Path, root: Path, problems: list[Problem]) -> Layer | None:
     """Load one layer file; features with problems are reported and left out."""
     file = rel(path, root)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_json names what is wrong with the file
+    if size > MAX_LAYER_BYTES:
+        problems.append(
+            Problem(
+                file,
+                "-",
+                "-",
+                f"file is {size:,} bytes, more than the {MAX_LAYER_BYTES:,} a layer may have; "
+                "simplify its geometry (the layer is left out)",
+            )
+        )
+        return None
     data = read_json(path, root, problems)
     if data is None:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         problems.append(Problem(file, "-", "type", "expected a GeoJSON FeatureCollection"))
+        return None
+    vertices = sum(
+        _count_positions(f.get("geometry", {}).get("coordinates"))
+        for f in data.get("features") or []
+        if isinstance(f, dict) and isinstance(f.get("geometry"), dict)
+    )
+    if vertices > MAX_LAYER_VERTICES:
+        problems.append(
+            Problem(
+                file,
+                "-",
+                "features",
+                f"{vertices:,} vertices, more than the {MAX_LAYER_VERTICES:,} a layer may have; "
+                "simplify its geometry (the layer is left out)",
+            )
+        )
         return None
     name = data.get("name") if isinstance(data.get("name"), str) else path.stem
     features = []

@@ -1,19 +1,35 @@
-"""Server-side PNG export of Plotly figures through kaleido and Debian's Chromium.
+"""Server-side image export (PNG, SVG, PDF) of Plotly figures through kaleido and Chromium.
 
 One persistent kaleido browser serves every export (about ten times faster than starting a
-browser per image); a lock serialises calls from concurrent Streamlit sessions. MathJax is off
-and plotly.js comes from the installed package, so an export requests nothing from outside.
+browser per image). MathJax is off and plotly.js comes from the installed package, so an
+export requests nothing from outside; the browser is also started with the flags that stop
+Chromium's own background traffic (update checks, optimisation hints, sync), with a proxy
+that leads nowhere, and where the system allows, in a network namespace of its own with no
+network at all (see offline_launcher), so nothing it might still try leaves the machine.
+
+The browser can die (the out-of-memory killer, a crash) or hang. Each browser "generation"
+runs in its own thread with its own asyncio loop; a caller waits for its image at most
+EXPORT_TIMEOUT_S, and on a timeout or any browser error that generation is discarded (its
+process group killed, its loop stopped) and the next export starts a fresh browser. The
+caller gets ExportUnavailable with a plain message. No lock is ever held across a wait
+without a time limit, so a hung browser cannot tie up the server or keep it from stopping.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import base64
+import concurrent.futures
+import contextlib
 import json
 import os
 import shutil
+import signal
 import threading
+import time
 from pathlib import Path
+from typing import Any, Literal
 
 import kaleido
 import plotly.graph_objects as go
@@ -29,12 +45,86 @@ OFFLINE_TOPOJSON = (
     + base64.b64encode(json.dumps(_TOPOLOGY).encode()).decode()
     + "#"
 )
-_lock = threading.Lock()
-_server_started = False
+
+Format = Literal["png", "svg", "pdf"]
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+# Today a cited chart takes about 0.2 s warm and 2-3 s with a fresh browser on this 2-core
+# machine; 20 s leaves room for a loaded server and still answers a reader long before they
+# give up. Starting Chromium gets its own limit, as a cold start under load is slower.
+EXPORT_TIMEOUT_S = 20.0
+START_TIMEOUT_S = 30.0
+# How long a discarded browser may take to close before its process group is killed anyway.
+CLOSE_TIMEOUT_S = 5.0
+
+# Flags that stop Chromium's background networking: component and update checks, field
+# trials, optimisation hints, media-router discovery, sync, safe-browsing lists, pings, DNS
+# prefetch and QUIC. kaleido's own page and plotly.js are local files.
+QUIET_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-features=OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,"
+    "MediaRouter,DialMediaRouteProvider,Translate,AutofillServerCommunication,"
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,NetworkTimeServiceQuerying",
+    "--metrics-recording-only",
+    "--no-first-run",
+    "--no-pings",
+    "--no-service-autorun",
+    "--safebrowsing-disable-auto-update",
+    # Any name resolves to nothing; the page and plotly.js are file:// URLs.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+)
+# A proxy on the discard port of loopback: a request that slipped past the flags fails at once
+# on this machine instead of reaching the network.
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+_launchers: dict[str, str | None] = {}
+
+
+def offline_launcher(browser: str) -> str | None:
+    """A launcher that starts `browser` in a network namespace of its own, or None.
+
+    The export browser needs no network at all (its page and plotly.js are files, and kaleido
+    talks to it over a pipe), so it runs where there is none: `unshare --net` gives it an
+    empty namespace, and `--map-root-user` lets an unprivileged server user make one. Even
+    the flags above leave one thing behind: Chromium's network service probes IPv6
+    reachability with a UDP connect() to a public address at start. In the namespace that
+    fails on the spot. None when this kernel or user may not make namespaces; the flags and
+    the dead proxy still apply then.
+    """
+    if browser in _launchers:
+        return _launchers[browser]
+    import shlex
+    import subprocess
+    import tempfile
+
+    unshare = shutil.which("unshare")
+    launcher = None
+    if unshare:
+        probe = [unshare, "--net", "--map-root-user", "--", "true"]
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            if subprocess.run(probe, capture_output=True, timeout=10).returncode == 0:  # noqa: S603 - fixed argv
+                folder = tempfile.mkdtemp(prefix="atlas-export-")
+                launcher = os.path.join(folder, "chromium-offline")
+                with open(launcher, "w") as fh:
+                    fh.write(
+                        "#!/bin/sh\n"
+                        f"exec {shlex.quote(unshare)} --net --map-root-user -- "
+                        f'{shlex.quote(browser)} "$@"\n'
+                    )
+                os.chmod(launcher, 0o700)
+    _launchers[browser] = launcher
+    return launcher
 
 
 class ExportUnavailable(RuntimeError):
-    """PNG export cannot run here; the message says why and what to install."""
+    """Image export cannot run here now; the message says why and what the reader can do."""
 
 
 def browser_path() -> str | None:
@@ -59,12 +149,245 @@ def _check_browser() -> None:
         )
 
 
-def _ensure_server() -> None:
-    global _server_started
-    if not _server_started:
-        kaleido.start_sync_server(n=1, timeout=60, mathjax=False, silence_warnings=True)
-        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-        _server_started = True
+class _Generation:
+    """One export browser: a kaleido instance living in its own thread and event loop."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="atlas-export-browser", daemon=True
+        )
+        self.thread.start()
+        self.kaleido: kaleido.Kaleido | None = None
+        self.discarded = False
+
+    def _run(self, coro: Any, timeout: float) -> Any:
+        """Run a coroutine on this generation's loop; give up after `timeout` seconds."""
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
+
+    def start(self) -> None:
+        """Start Chromium with the quiet flags; raises on failure or after START_TIMEOUT_S."""
+
+        browser = browser_path() or "chromium"
+        path = offline_launcher(browser) or browser
+
+        async def make() -> kaleido.Kaleido:
+            k = kaleido.Kaleido(
+                n=1,
+                timeout=EXPORT_TIMEOUT_S,
+                mathjax=False,
+                path=path,
+                proxy_server=DEAD_PROXY,
+            )
+            impl = getattr(k, "_browser_impl", None)
+            if impl is not None and hasattr(impl, "get_cli"):
+                base_cli = impl.get_cli
+                impl.get_cli = lambda: [*base_cli(), *QUIET_FLAGS]
+            self.kaleido = k  # before open(), so a hung start can still be killed
+            await k.open()
+            return k
+
+        self._run(make(), START_TIMEOUT_S)
+
+    def render(self, fig: go.Figure, opts: dict[str, Any], timeout: float) -> bytes:
+        """The image bytes, or an exception (TimeoutError when over `timeout`)."""
+        if self.kaleido is None:
+            raise RuntimeError("the export browser was never started")
+        return self._run(self.kaleido.calc_fig(fig, opts=opts, topojson=OFFLINE_TOPOJSON), timeout)
+
+    def alive(self) -> bool:
+        """Whether the browser still runs: its launcher and the Chromium under it."""
+        proc = getattr(self.kaleido, "subprocess", None)
+        return (
+            not self.discarded
+            and proc is not None
+            and proc.poll() is None
+            and len(_descendants(proc.pid)) > 1
+        )
+
+    def pids(self) -> list[int]:
+        """The browser's processes: kaleido's launcher and every process under it."""
+        proc = getattr(self.kaleido, "subprocess", None)
+        return _descendants(proc.pid) if proc is not None else []
+
+    def discard(self) -> None:
+        """Kill the browser's processes, close what is left and stop the loop, in the background.
+
+        Nothing here waits without a limit: a frozen browser is killed, not asked to close.
+        """
+        if self.discarded:
+            return
+        self.discarded = True
+        proc = getattr(self.kaleido, "subprocess", None)
+        if proc is not None:
+            # The launcher starts a new session, so its process group holds the whole browser.
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            for pid in _descendants(proc.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+        def finish() -> None:
+            if self.kaleido is not None:
+                with contextlib.suppress(Exception):
+                    self._run(self.kaleido.close(), CLOSE_TIMEOUT_S)
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.loop.stop)
+
+        threading.Thread(target=finish, name="atlas-export-discard", daemon=True).start()
+
+
+def _descendants(pid: int) -> list[int]:
+    """`pid` and every process below it, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        if Path(f"/proc/{p}").exists():
+            out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+# Guards only the swap of the current generation: held for no wait on the browser itself.
+_swap = threading.Lock()
+# Starting a browser is held by one caller at a time, for at most START_TIMEOUT_S.
+_starting = threading.Lock()
+_current: _Generation | None = None
+
+
+def _generation(deadline: float) -> _Generation:
+    """The live browser generation, started if there is none; bounded by `deadline`."""
+    global _current
+    with _swap:
+        gen = _current
+    if gen is not None and gen.alive():
+        return gen
+    if gen is not None:
+        _drop(gen)  # killed or crashed since the last export: start afresh, say nothing
+    if not _starting.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        raise ExportUnavailable(
+            "Image export is busy starting its browser; please try again in a moment."
+        )
+    try:
+        with _swap:
+            gen = _current
+        if gen is not None and gen.alive():
+            return gen
+        gen = _Generation()
+        try:
+            gen.start()
+        except BaseException:
+            gen.discard()
+            raise
+        with _swap:
+            _current = gen
+        return gen
+    finally:
+        _starting.release()
+
+
+def _drop(gen: _Generation) -> None:
+    """Discard `gen`, and forget it if it is still the current one."""
+    global _current
+    with _swap:
+        if _current is gen:
+            _current = None
+    gen.discard()
+
+
+def reset() -> None:
+    """Discard the export browser; the next export starts a fresh one."""
+    with _swap:
+        gen = _current
+    if gen is not None:
+        _drop(gen)
+
+
+def browser_pids() -> list[int]:
+    """The current export browser's process ids (empty when none runs): for tests and ops."""
+    with _swap:
+        gen = _current
+    return gen.pids() if gen is not None and not gen.discarded else []
+
+
+atexit.register(reset)
+
+
+def _unavailable(exc: BaseException, fmt: str, limit: float) -> ExportUnavailable:
+    if isinstance(exc, concurrent.futures.TimeoutError | TimeoutError | asyncio.TimeoutError):
+        why = f"the export browser did not answer within {limit:g} s"
+    else:
+        why = f"the export browser failed ({type(exc).__name__})"
+    return ExportUnavailable(
+        f"{fmt.upper()} export is unavailable right now: {why}. It has been restarted; "
+        "please try again. The chart's data still downloads as CSV."
+    )
+
+
+def export_image(
+    fig: go.Figure,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    *,
+    fmt: Format = "png",
+    persistent: bool = True,
+    timeout: float | None = None,
+) -> bytes:
+    """Render a figure as `fmt` ("png", "svg" or "pdf") bytes of `width` × `height` × `scale`.
+
+    Returns within `timeout` seconds (EXPORT_TIMEOUT_S by default) plus, on a cold start, the
+    time to start Chromium. `persistent=False` starts a browser for this one image (the cold
+    path, for benchmarks). Raises ExportUnavailable when there is no browser, or the browser
+    fails or hangs; in the last two cases the browser is replaced for the next export.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    _check_browser()
+    limit = EXPORT_TIMEOUT_S if timeout is None else timeout
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    if not persistent:
+        gen = _Generation()
+        try:
+            gen.start()
+            return gen.render(fig, opts, limit)
+        except Exception as exc:
+            raise _unavailable(exc, fmt, limit) from exc
+        finally:
+            gen.discard()
+    deadline = time.monotonic() + limit
+    for attempt in (1, 2):
+        try:
+            gen = _generation(time.monotonic() + START_TIMEOUT_S)
+        except ExportUnavailable:
+            raise
+        except Exception as exc:
+            raise _unavailable(exc, fmt, limit) from exc
+        try:
+            return gen.render(fig, opts, max(0.1, deadline - time.monotonic()))
+        except Exception as exc:  # kaleido and choreographer raise many kinds; all mean the same
+            _drop(gen)
+            timed_out = isinstance(exc, concurrent.futures.TimeoutError | TimeoutError)
+            # A browser that died under this call gets one fresh successor; a hang does not,
+            # so the reader's wait stays bounded by the limit.
+            if timed_out or attempt == 2 or time.monotonic() >= deadline:
+                raise _unavailable(exc, fmt, limit) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def to_png(
@@ -74,27 +397,8 @@ def to_png(
     scale: float = 1.0,
     *,
     persistent: bool = True,
-    fmt: str = "png",
+    fmt: Format = "png",
 ) -> bytes:
-    """Render a figure as PNG bytes of `width` × `height` × `scale` pixels.
-
-    `fmt` "svg" or "pdf" gives those formats instead, for print designers.
-    `persistent=False` starts a browser for this one image (the cold path, for benchmarks).
-    Raises ExportUnavailable when there is no browser, or the browser fails.
-    """
-    _check_browser()
-    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    try:
-        with _lock:
-            if persistent:
-                _ensure_server()
-                return kaleido.calc_fig_sync(fig, opts=opts, topojson=OFFLINE_TOPOJSON)
-            return kaleido.calc_fig_sync(
-                fig, opts=opts, topojson=OFFLINE_TOPOJSON, kopts={"mathjax": False}
-            )
-    except ExportUnavailable:
-        raise
-    except Exception as exc:  # kaleido and choreographer raise many kinds; all mean the same here
-        raise ExportUnavailable(
-            f"PNG export failed in Chromium: {type(exc).__name__}: {exc}"
-        ) from exc
+    """Render a figure as PNG (or `fmt` svg/pdf) bytes of `width` × `height` × `scale` pixels
+    (see export_image)."""
+    return export_image(fig, width, height, scale, fmt=fmt, persistent=persistent)

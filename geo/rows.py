@@ -10,11 +10,10 @@ their first citation in `source`, `source_title` and `quote` too, the columns ou
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
+from geo.csvsafe import csv_bytes
 from geo.models import Citation, Dataset, Event, Figure
 
 FIGURE_COLUMNS = [
@@ -59,10 +58,6 @@ SOURCE_COLUMNS = [
     "original_file",
     "sha256",
 ]
-
-# OWASP's list for CSV injection: a spreadsheet reads a cell starting with one of these as a
-# formula (tab and carriage return can hide one behind whitespace).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figure_citations(f: Figure) -> list[Citation]:
@@ -131,26 +126,10 @@ def columns_of(rows: list[dict[str, Any]], base: Iterable[str] = ()) -> list[str
     return list(dict.fromkeys([*base, *(k for row in rows for k in row)]))
 
 
-def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet cannot run: text starting like a formula gets a leading apostrophe.
-
-    Numbers pass unchanged (a negative number is a number, not a formula).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def to_csv_bytes(rows: list[dict[str, Any]], columns: Iterable[str] | None = None) -> bytes:
-    """Rows as CSV bytes: UTF-8 with a BOM (so Excel reads the accents), a header row, and
-    every cell neutralised. All CSV the atlas writes goes through here.
+    """Rows as CSV bytes for spreadsheets (geo.csvsafe: UTF-8 with a BOM, formula-like cells
+    neutralised). All CSV the atlas writes goes through here.
 
     `columns` orders the header; keys of the rows beyond it follow, in the order first seen.
     """
-    header = columns_of(rows, columns or ())
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=header, restval="")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: neutralise(v) for k, v in row.items()})
-    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
+    return csv_bytes(columns_of(rows, columns or ()), rows)

@@ -14,15 +14,15 @@ import streamlit as st
 
 from geo.charts import EXPORT_SIZE, Chart, cited_figure
 from geo.dataset import data_dir, load_dataset
+from geo.io import data_signature
 from geo.models import Dataset
 from geo.pngexport import to_png
 from geo.text import md
 
 
 def _signature(root: Path) -> tuple:
-    """Names, sizes and modification times of every data file: a change reloads the data."""
-    stats = ((p, p.stat()) for p in sorted(root.rglob("*")) if p.is_file())
-    return tuple((str(p), info.st_size, info.st_mtime_ns) for p, info in stats)
+    """Names, modes, owners, sizes and times of every data entry: a change reloads the data."""
+    return data_signature(root)
 
 
 # A few versions at most: every edit to the data makes a new one, and old ones are never used.

@@ -11,6 +11,7 @@ import streamlit as st
 from geo.charts import disagreements
 from geo.citations import highlighted_html, passages
 from geo.models import DISAGREEMENT_LABEL
+from geo.params import int_param
 from geo.sources import search
 from geo.text import md
 from pages._shared import dataset, problem_banner, sources_frame
@@ -36,12 +37,12 @@ if "sources_url_read" not in st.session_state:
             "That citation is not in this document any more; the document is shown whole."
         )
         focus = None
-    hit = qp.get("hit")
+    hit = int_param(qp.get("hit"), 0, 10**6)
     st.session_state.update(
         doc=source,
         q=qp.get("q", ""),
         # The focus is the key of the mark to highlight: a citation's key, or "hit-N".
-        focus=focus or (f"hit-{hit}" if hit and hit.isdigit() else None),
+        focus=focus or (f"hit-{hit}" if hit is not None else None),
         source_notices=notices,
         sources_url_read=True,
     )
@@ -143,8 +144,8 @@ with tab_read:
         focus = st.session_state.focus
         if focus and focus.startswith("hit-") and st.session_state.q.strip():
             doc_hits = search({doc: src.text}, st.session_state.q)
-            n = int(focus.removeprefix("hit-"))
-            if n < len(doc_hits):
+            n = int_param(focus.removeprefix("hit-"), 0, len(doc_hits) - 1)
+            if n is not None:
                 marks.append((doc_hits[n].start, doc_hits[n].end, focus, "Search hit"))
         focus_key = focus
         st.markdown(f"**{md(src.meta.reference())}**")

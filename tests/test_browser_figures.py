@@ -9,18 +9,22 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from geo.charts import EXPORT_SIZE
+from geo.charts import EXPORT_SIZE, build_charts, file_name
 from tests.browser import AppServer
 
 pytestmark = pytest.mark.browser
 
 
-def test_download_png_on_the_trade_chart_gives_that_png(page, app_server, tmp_path):
+def trade_sources(ds):
+    return next(c for c in build_charts(ds) if c.id == "trade").source_ids()
+
+
+def test_download_png_on_the_trade_chart_gives_that_png(page, app_server, tmp_path, ds):
     page.goto(f"{app_server.url}/figures")
     page.locator(".st-key-chart-trade .js-plotly-plot").wait_for()
     with page.expect_download(timeout=60_000) as download:
         page.locator(".st-key-png-trade button").click()
-    assert download.value.suggested_filename == "iran-pakistan-atlas-trade.png"
+    assert download.value.suggested_filename == file_name("trade", ds, trade_sources(ds), "png")
     path = tmp_path / "trade.png"
     download.value.save_as(path)
     image = Image.open(path)
@@ -34,7 +38,7 @@ def test_download_csv_carries_values_and_quotes(page, app_server, tmp_path, ds):
         page.locator(".st-key-csv-memoranda button").click()
     path = tmp_path / "memoranda.csv"
     download.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [(r["source"], float(r["value"])) for r in rows] == [
         ("rasanah-pezeshkian-visit", 12.0),
         ("tmp-rising-ties", 13.0),

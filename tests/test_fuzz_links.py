@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -27,8 +28,13 @@ values = st.one_of(
             "999",
         ]
     ),
-    st.text(max_size=40),
+    # All of Unicode, not only what hypothesis draws by default: "²" and "٣" are digits to
+    # str.isdigit() but not to int(), which is how `hit=²` once raised.
+    st.text(alphabet=st.characters(codec=None), max_size=40),
     st.text(alphabet="<>\"'`$%{}[]()\\/&;:=,.*+?|^#", max_size=20),
+    st.text(alphabet="0123456789²³¹٣߂०௫", min_size=1, max_size=12),
+    # Long digit strings: int() of thousands of digits is slow or refused outright.
+    st.integers(min_value=20, max_value=6000).map(lambda n: "9" * n),
 )
 params = st.dictionaries(
     st.one_of(st.sampled_from(KNOWN_KEYS), st.text(min_size=1, max_size=10)), values, max_size=4
@@ -74,3 +80,15 @@ def test_unknown_source_gives_a_notice(source):
     at = run("pages/sources.py", {"source": source})
     assert not at.exception
     assert any("No source has the id" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("hit", ["²", "٣", "9" * 5000, "-1", "1e3", " 2", "0x1"])
+def test_odd_hit_on_the_sources_page_does_not_raise(hit):
+    at = run("pages/sources.py", {"source": "complex-partnership", "q": "Gwadar", "hit": hit})
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_plain_hit_still_focuses_that_search_hit():
+    at = run("pages/sources.py", {"source": "complex-partnership", "q": "Gwadar", "hit": "1"})
+    assert not at.exception
+    assert at.session_state.focus == "hit-1"

@@ -1,0 +1,126 @@
+"""Image export survives what happens to its browser: killed, frozen, or asked for SVG and PDF.
+
+Real kaleido, real Chromium: the faults are real signals sent to the export browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from geo import pngexport
+from geo.pngexport import ExportUnavailable, browser_pids, export_image, to_png
+
+pytestmark = pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium")
+
+
+def figure() -> go.Figure:
+    return go.Figure(go.Bar(x=["a", "b"], y=[2, 3]), layout={"title": "Export test"})
+
+
+def chromium_main(pids: list[int]) -> int:
+    """The browser process itself (not the launcher, not a helper with --type=)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if b"chromium" in argv[0] and not any(a.startswith(b"--type=") for a in argv):
+                return pid
+    raise AssertionError(f"no Chromium among {pids}")
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+def wait_gone(pids: list[int], limit: float = 30.0) -> bool:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if all(gone(p) for p in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(autouse=True)
+def fresh_browser():
+    pngexport.reset()
+    yield
+    pngexport.reset()
+
+
+def test_png_svg_and_pdf():
+    png = export_image(figure(), 400, 300, fmt="png")
+    svg = export_image(figure(), 400, 300, fmt="svg")
+    pdf = export_image(figure(), 400, 300, fmt="pdf")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert svg.lstrip().startswith(b"<svg") and b"Export test" in svg
+    assert pdf.startswith(b"%PDF-")
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        export_image(figure(), 400, 300, fmt="gif")
+
+
+def test_the_export_browser_starts_with_background_networking_off():
+    to_png(figure(), 400, 300)
+    main = chromium_main(browser_pids())
+    argv = Path(f"/proc/{main}/cmdline").read_bytes().decode().split("\0")
+    for flag in (
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--proxy-server=http://127.0.0.1:9",
+    ):
+        assert flag in argv, flag
+    assert any(a.startswith("--disable-features=") and "OptimizationHints" in a for a in argv)
+
+
+def test_the_next_export_succeeds_after_the_browser_is_killed():
+    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    before = browser_pids()
+    main = chromium_main(before)
+    os.kill(main, signal.SIGKILL)  # what the out-of-memory killer does
+    assert wait_gone([main])
+    png = to_png(figure(), 400, 300)
+    assert png.startswith(b"\x89PNG")
+    assert main not in browser_pids()
+    assert set(browser_pids()).isdisjoint(before)  # a fresh browser, not the old one revived
+    assert wait_gone(before)  # and nothing of the old one is left running
+
+
+def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
+    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    frozen = browser_pids()
+    for pid in frozen:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGSTOP)  # the browser hangs: alive, never answering
+    outcome: list[BaseException | bytes] = []
+
+    def export() -> None:
+        try:
+            outcome.append(export_image(figure(), 400, 300, timeout=3))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=export, daemon=True)
+    worker.start()
+    # Generous: the call must come back at all (before, it waited forever under a lock).
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "export still waiting on a frozen browser"
+    assert isinstance(outcome[0], ExportUnavailable)
+    assert "did not answer within 3 s" in str(outcome[0])
+    assert "try again" in str(outcome[0])
+    assert wait_gone(frozen)  # the frozen browser was killed, not left behind
+    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert set(browser_pids()).isdisjoint(frozen)
