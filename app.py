@@ -1,11 +1,13 @@
-"""Iran–Pakistan Corridor Atlas: the entry script declares navigation and nothing else."""
+"""Iran–Pakistan Corridor Atlas: the entry script prepares the process and declares navigation."""
 
 import streamlit as st
 
 from geo.assets import ensure_static_assets
+from pages._shared import freeze_loaded_heap
 
 st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()
+freeze_loaded_heap()
 
 st.navigation(
     [

@@ -6,6 +6,7 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import time
 from datetime import date
@@ -76,6 +77,28 @@ def dataset() -> Dataset:
     _leave_pages_folder_mode()
     root = data_dir()
     return _load(str(root), _recent_signature(root))
+
+
+_heap_frozen = False
+
+
+def freeze_loaded_heap() -> None:
+    """Load the data once, then move everything alive to the collector's permanent generation.
+
+    Streamlit runs a full `gc.collect()` after every script run (runner.postScriptGC). With the
+    app's modules (pandas, plotly, shapely, folium) and the dataset on the heap, each such
+    collection rescanned them all, about 50 ms holding the GIL while every other session
+    waited. Nothing loaded here is ever freed, so the collector need not look at it again;
+    what a run allocates afterwards is still collected as before. Once per process.
+    """
+    global _heap_frozen
+    if _heap_frozen:
+        return
+    _heap_frozen = True
+    root = data_dir()
+    _load(str(root), _recent_signature(root))
+    gc.collect()
+    gc.freeze()
 
 
 def data_version() -> tuple:
