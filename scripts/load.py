@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -466,9 +467,20 @@ def run(
     With `soak` > 0 the clicking lasts `soak` seconds and the servers' RSS is sampled every
     `sample_every` seconds.
     """
-    return asyncio.run(
+    return run_coroutine(
         _run(url, sessions, duration, list(server_pids or []), seed, soak, sample_every)
     )
+
+
+def run_coroutine(coro):
+    """asyncio.run, in a thread of its own when this thread already runs an event loop
+    (Playwright's sync API keeps one running in the thread that started it)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def run_niced(url: str, sessions: int, duration: float, server_pids: list[int], **kw) -> dict:

@@ -6,7 +6,6 @@ right, and it must also notice a panel that is not the clicked feature's.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import sys
 
@@ -55,7 +54,7 @@ def test_a_panel_of_another_feature_is_caught(app_server):
 
     load.CLICK_TIMEOUT_S, saved = 5.0, load.CLICK_TIMEOUT_S
     try:
-        asyncio.run(scenario())
+        load.run_coroutine(scenario())
     finally:
         load.CLICK_TIMEOUT_S = saved
 
@@ -71,4 +70,4 @@ def test_the_component_is_found_by_name_not_by_key(app_server):
         finally:
             await session.close()
 
-    asyncio.run(scenario())
+    load.run_coroutine(scenario())
