@@ -1,15 +1,16 @@
-"""Iran–Pakistan Corridor Atlas: the entry script prepares the process and declares navigation."""
+"""Iran–Pakistan Corridor Atlas: the entry script prepares the process and declares navigation.
+
+The heap is frozen once the data is loaded: see pages/_shared.py.
+"""
 
 import streamlit as st
 
 from geo import foliumfast
 from geo.assets import ensure_static_assets
-from pages._shared import freeze_loaded_heap
 
 st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()
 foliumfast.install()
-freeze_loaded_heap()
 
 st.navigation(
     [
