@@ -441,12 +441,13 @@ async def _run(
         )
     if samples:
         rss = [r for _, r in samples]
+        # Start: once every session is open and has run the page, as clicking begins.
         out["soak"] = {
-            "rss_mb_start": rss_start and round(rss_start, 1),
-            "rss_mb_first_sample": rss[0],
+            "rss_mb_before_sessions": rss_start and round(rss_start, 1),
+            "rss_mb_start": rss[0],
             "rss_mb_end": rss[-1],
             "rss_mb_max": max(rss),
-            "end_over_start": round(rss[-1] / rss_start, 3) if rss_start else None,
+            "end_over_start": round(rss[-1] / rss[0], 3),
             "samples": samples,
         }
     return out
