@@ -2,13 +2,17 @@
 UV := UV_PYTHON_DOWNLOADS=never python3 -m uv
 PORT ?= 8501
 
-.PHONY: setup run test lint format bench export validate
+.PHONY: setup run serve-replicas test lint format bench export validate
 
 setup:
 	@scripts/setup.sh
 
 run: setup
 	$(UV) run python -m geo.serve run app.py --server.port $(PORT)
+
+# N Streamlit processes (default 2) behind HAProxy on PROXY_PORT (default 8500): deploy/haproxy.cfg.
+serve-replicas: setup
+	PORT=$(or $(PROXY_PORT),8500) scripts/serve_replicas.sh $(or $(N),2)
 
 test: setup
 	$(UV) run ruff check .

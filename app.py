@@ -1,7 +1,11 @@
-"""Iran–Pakistan Corridor Atlas: the entry script declares navigation and nothing else."""
+"""Iran–Pakistan Corridor Atlas: the entry script prepares the process and declares navigation.
+
+The heap is frozen once the data is loaded: see pages/_shared.py.
+"""
 
 import streamlit as st
 
+from geo import foliumfast
 from geo.assets import ensure_static_assets
 from geo.offline import pin_loopback
 
@@ -11,6 +15,7 @@ pin_loopback()
 
 st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()
+foliumfast.install()
 
 st.navigation(
     [

@@ -5,6 +5,7 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date
 from pathlib import Path
@@ -73,7 +74,28 @@ def dataset() -> Dataset:
     """
     _leave_pages_folder_mode()
     root = data_dir()
-    return _load(str(root), _recent_signature(root))
+    ds = _load(str(root), _recent_signature(root))
+    _freeze_loaded_heap()
+    return ds
+
+
+_heap_frozen = False
+
+
+def _freeze_loaded_heap() -> None:
+    """Move everything alive now to the collector's permanent generation, once per process.
+
+    Called once the dataset is loaded, by then the page has imported the app's modules
+    (pandas, plotly, shapely, folium). Streamlit's full `gc.collect()` after every run (when
+    runner.postScriptGC is on) and Python's own full collections rescanned all of it, about
+    50 ms holding the GIL while every other session waited. None of it is ever freed, so the
+    collector need not look at it again; what runs allocate later is collected as before.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def data_version() -> tuple:

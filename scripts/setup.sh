@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the atlas and its tests need on a fresh Debian machine, and nothing twice:
-# uv, the locked Python environment, Debian's Chromium (browser tests and PNG export) and a font.
+# uv, the locked Python environment, Debian's Chromium (browser tests and PNG export), a font,
+# and HAProxy (replicas behind a proxy, and its browser test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ python3 -m uv sync --frozen --quiet
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)   # replicas: make serve-replicas
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 # strace: the no-outbound-traffic test watches every connect() of the server and its Chromium.
 command -v strace >/dev/null 2>&1 || missing+=(strace)

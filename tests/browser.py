@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -60,7 +62,7 @@ class AppServer:
             self.log_path = Path(name)
         log = self.log_path.open("w")
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "geo.serve", "run", "app.py",
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
@@ -105,6 +107,97 @@ class AppServer:
                 self.proc.kill()
 
     def __enter__(self) -> AppServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
+
+
+def haproxy_binary() -> str:
+    """Debian's HAProxy (in /usr/sbin, often not on PATH); a clear error when it is missing."""
+    found = shutil.which("haproxy") or (
+        "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
+    )
+    if found is None:
+        raise RuntimeError(
+            "haproxy is not installed: run scripts/setup.sh (apt-get install haproxy)"
+        )
+    return found
+
+
+@dataclass
+class Replicas:
+    """N real app servers sharing one cookie secret, behind HAProxy with deploy/haproxy.cfg."""
+
+    n: int = 2
+    port: int = field(default_factory=free_port)
+    servers: list[AppServer] = field(default_factory=list)
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pids(self) -> list[int]:
+        return [s.proc.pid for s in self.servers]
+
+    def start(self, timeout: float = 60.0) -> Replicas:
+        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        try:
+            for _ in range(self.n):
+                self.servers.append(AppServer(env=dict(env)).start())
+            lines = [
+                f"    server r{i} 127.0.0.1:{s.port} check cookie r{i}"
+                for i, s in enumerate(self.servers, 1)
+            ]
+            fd, cfg = tempfile.mkstemp(prefix="atlas-haproxy-", suffix=".cfg")
+            os.close(fd)
+            Path(cfg).write_text(HAPROXY_CFG.read_text() + "\n".join(lines) + "\n")
+            fd, log = tempfile.mkstemp(prefix="atlas-haproxy-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(log)
+            self.proc = subprocess.Popen(
+                [haproxy_binary(), "-db", "-f", cfg],
+                stdout=self.log_path.open("w"),
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "ATLAS_PROXY_BIND": f"127.0.0.1:{self.port}"},
+            )
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"haproxy exited with {self.proc.returncode}:\n{self.log()}")
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r,
+                ):
+                    if r.status == 200:
+                        return self
+                time.sleep(0.1)
+            raise RuntimeError(f"haproxy not answering after {timeout}s:\n{self.log()}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def log(self) -> str:
+        """HAProxy's log: one line per request or websocket, naming the replica that served it."""
+        return self.log_path.read_text() if self.log_path and self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        for server in self.servers:
+            server.stop()
+
+    def __enter__(self) -> Replicas:
         return self.start()
 
     def __exit__(self, *exc) -> None:
