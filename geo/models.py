@@ -126,6 +126,7 @@ class FeatureProperties(Strict):
     geometry_source: Annotated[str, Field(min_length=10, max_length=1000)]
     licence: str | None = None
     claimed_length_km: Annotated[float, Field(gt=0)] | None = None
+    aliases: list[Annotated[str, Field(min_length=2, max_length=60)]] = []
     citations: Annotated[list[Citation], Field(min_length=1)]
 
 
