@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser import ROOT, AppServer, launch, map_frame  # noqa: E402
+from tests.browser import ROOT, AppServer, launch, map_frame
 
 SIZES = {"1280": (1280, 800), "390": (390, 844)}
 
