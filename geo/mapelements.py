@@ -114,3 +114,83 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html
+
+
+class Chooser(MacroElement):
+    """ "Also here": a popup lists the other features within a few pixels of the click.
+
+    Lines share stretches (the pipeline's first phase runs under its Pakistani leg) and at an
+    overview zoom a crossing, a market and three routes meet within a few pixels: whatever is
+    drawn on top would take every click. The popup of the feature clicked names the others
+    there, each a button that selects it as a click on it would.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var TOLERANCE = {{ this.tolerance|tojson }};
+            var lastClick = null;
+            function features() {
+                var out = [];
+                map.eachLayer(function (l) {
+                    if (l.feature && l.feature.properties && l.feature.properties.id &&
+                        l.feature.properties.popup) { out.push(l); }
+                });
+                return out;
+            }
+            function distance(layer, pt) {
+                if (layer.getLatLng) {
+                    var el = layer.getElement();
+                    if (!el) { return Infinity; }
+                    var r = el.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+                    var c = L.point(r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top);
+                    return Math.max(0, c.distanceTo(pt) - r.width / 2);
+                }
+                var best = Infinity;
+                var rings = L.LineUtil.isFlat(layer.getLatLngs()) ? [layer.getLatLngs()] : layer.getLatLngs();
+                rings.forEach(function (ring) {
+                    for (var i = 1; i < ring.length; i++) {
+                        var a = map.latLngToContainerPoint(ring[i - 1]), b = map.latLngToContainerPoint(ring[i]);
+                        best = Math.min(best, L.LineUtil.pointToSegmentDistance(pt, a, b));
+                    }
+                });
+                return best;
+            }
+            map.on('preclick', function (e) { lastClick = e.containerPoint; });
+            map.on('popupopen', function (e) {
+                var source = e.popup._source;
+                if (!lastClick || !source || !source.feature) { return; }
+                var pt = lastClick;
+                lastClick = null;
+                var others = features().filter(function (l) {
+                    return l !== source && l.feature.properties.id !== source.feature.properties.id &&
+                        distance(l, pt) <= TOLERANCE;
+                });
+                if (!others.length) { return; }
+                var box = L.DomUtil.create('div', 'atlas-also');
+                box.appendChild(document.createTextNode('Also here: '));
+                others.forEach(function (l) {
+                    var b = L.DomUtil.create('button', 'atlas-also-item', box);
+                    b.type = 'button';
+                    b.textContent = l.feature.properties.name;
+                    b.setAttribute('data-feature', l.feature.properties.id);
+                    L.DomEvent.on(b, 'click', function (ev) {
+                        L.DomEvent.stop(ev);
+                        var at = l.getLatLng ? l.getLatLng() : e.popup.getLatLng();
+                        l.fire('click', {latlng: at, originalEvent: ev}, true);
+                    });
+                });
+                e.popup.getElement().querySelector('.leaflet-popup-content').appendChild(box);
+                e.popup.update();
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tolerance: int = 8):
+        super().__init__()
+        self._name = "Chooser"
+        self.tolerance = tolerance

@@ -32,8 +32,8 @@ class KindStyle:
 KIND_STYLE: dict[str, KindStyle] = {
     "border": KindStyle("#3b3b3b", weight=3),
     "crossing": KindStyle("#c0392b", symbol="crossing", stack=1000),
-    "border_market": KindStyle("#d68910", symbol="market", stack=300, offset=(17, 0)),
-    "free_trade_zone": KindStyle("#d68910", symbol="zone", stack=200, offset=(0, 17)),
+    "border_market": KindStyle("#d68910", symbol="market", stack=300, offset=(12, -12)),
+    "free_trade_zone": KindStyle("#d68910", symbol="zone", stack=200, offset=(-12, 12)),
     "gas_pipeline": KindStyle("#b03a2e"),
     "power_line": KindStyle("#7d3c98"),
     "transit_corridor": KindStyle("#1f618d"),

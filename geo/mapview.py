@@ -15,7 +15,7 @@ import folium
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.layers import bounds_of, measured_length_km, view_for
-from geo.mapelements import AtlasGeoJson, Legend
+from geo.mapelements import AtlasGeoJson, Chooser, Legend
 from geo.mapstyle import (
     KIND_COLOUR,
     POINT_STACK,
@@ -178,6 +178,8 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         max_zoom=14,
         control_scale=True,
         prefer_canvas=False,
+        # Fractional zooms let the opening view fill a narrow map instead of halving it.
+        zoom_snap=0.25,
     )
     # Self-served assets only: folium's defaults point at CDNs (Leaflet, jQuery, Bootstrap, …).
     m.default_js = [("leaflet", LEAFLET_JS)]
@@ -204,6 +206,7 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         ordered = sorted(layer.features, key=lambda f: f.geometry["type"] == "Point")
         m.add_child(AtlasGeoJson([feature_geojson(ds, f) for f in ordered], name=layer.name))
     m.add_child(Legend(legend_html(ds)))
+    m.add_child(Chooser())
     # The opening view fits what is shown, at the map's real size in the browser: the same
     # features fill a laptop's map and a phone's. The padding keeps them clear of the zoom
     # buttons (top left), the scale (bottom left) and the folded legend (bottom right).

@@ -122,12 +122,14 @@ if state is not before:  # a new state from the address: show its feature whole
     st.session_state.map_view = view_for(feature) if feature else None
     st.session_state.setdefault("map_query", "")
 
-head, finder = st.columns([3, 2], gap="medium", vertical_alignment="bottom")
+# Less empty space above the title, so the purpose line and the finder cost the map no height.
+st.html("<style>.stMainBlockContainer{padding-top:2.5rem}</style>")
+st.title("Iran–Pakistan Corridor Atlas")
+head, finder = st.columns([3, 2], gap="medium", vertical_alignment="top")
 with head:
-    st.title("Iran–Pakistan Corridor Atlas")
     st.markdown(
-        "What crosses the Iran–Pakistan border, each feature with the passages of the sources "
-        f"that state it. Data as of the latest source: **{latest_source_date(ds)}**.",
+        "Where the sources place what crosses the Iran–Pakistan border, each feature with the "
+        f"passages that state it. Data as of the latest source: **{latest_source_date(ds)}**.",
         help="Three of the five source documents state no date of their own; "
         "the About page lists what each one states.",
     )

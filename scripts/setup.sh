@@ -19,3 +19,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[ -d tests/axe/node_modules/axe-core ] || npm ci --prefix tests/axe --no-audit --no-fund --silent
