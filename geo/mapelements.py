@@ -49,7 +49,13 @@ class AtlasGeoJson(MacroElement):
             },
             onEachFeature: function (f, layer) {
                 if (f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true, direction: 'top'}); }
-                if (f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 380, minWidth: 240}); }
+                if (f.properties.popup) {
+                    // No wider than the map less a margin: a phone's map is under 380 px.
+                    var host = {{ this._parent.get_name() }};
+                    var room = host.getSize ? host.getSize().x - 60 : 380;
+                    layer.bindPopup(f.properties.popup, {maxWidth: Math.min(380, room),
+                                                         minWidth: Math.min(240, room)});
+                }
                 if (!{{ this.interactive|tojson }} || !f.properties.id) { return; }
                 layer.on('add', function () {
                     var el = layer.getElement ? layer.getElement() : null;
@@ -168,22 +174,25 @@ class Chooser(MacroElement):
                     return l !== source && l.feature.properties.id !== source.feature.properties.id &&
                         distance(l, pt) <= TOLERANCE;
                 });
-                if (!others.length) { return; }
-                var box = L.DomUtil.create('div', 'atlas-also');
-                box.appendChild(document.createTextNode('Also here: '));
-                others.forEach(function (l) {
-                    var b = L.DomUtil.create('button', 'atlas-also-item', box);
-                    b.type = 'button';
-                    b.textContent = l.feature.properties.name;
-                    b.setAttribute('data-feature', l.feature.properties.id);
-                    L.DomEvent.on(b, 'click', function (ev) {
-                        L.DomEvent.stop(ev);
-                        var at = l.getLatLng ? l.getLatLng() : e.popup.getLatLng();
-                        l.fire('click', {latlng: at, originalEvent: ev}, true);
+                // Always from the feature's own popup text, so no earlier chooser lingers.
+                var node = L.DomUtil.create('div');
+                node.innerHTML = source.feature.properties.popup;
+                if (others.length) {
+                    var box = L.DomUtil.create('div', 'atlas-also', node);
+                    box.appendChild(document.createTextNode('Also here: '));
+                    others.forEach(function (l) {
+                        var b = L.DomUtil.create('button', 'atlas-also-item', box);
+                        b.type = 'button';
+                        b.textContent = l.feature.properties.name;
+                        b.setAttribute('data-feature', l.feature.properties.id);
+                        L.DomEvent.on(b, 'click', function (ev) {
+                            L.DomEvent.stop(ev);
+                            var at = l.getLatLng ? l.getLatLng() : e.popup.getLatLng();
+                            l.fire('click', {latlng: at, originalEvent: ev}, true);
+                        });
                     });
-                });
-                e.popup.getElement().querySelector('.leaflet-popup-content').appendChild(box);
-                e.popup.update();
+                }
+                e.popup.setContent(node);
             });
         })();
         {% endmacro %}

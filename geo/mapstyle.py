@@ -73,11 +73,30 @@ def line_style(feature: Feature) -> dict[str, Any]:
         "color": kind.colour,
         "weight": kind.weight,
         "opacity": 0.95,
-        "className": f"atlas-f atlas-f-{p.id}",
+        "className": f"atlas-line atlas-line-{p.id}",
     }
     if STATUS_DASH[p.status]:
         style["dashArray"] = STATUS_DASH[p.status]
     return style
+
+
+HIT_WEIGHT = 14
+
+
+def hit_style(feature: Feature) -> dict[str, Any]:
+    """The line a pointer or the keyboard actually reaches: wide, undashed and unseen.
+
+    A dashed line is mostly gaps, and a browser's hit test skips a stroke's gaps: a click in
+    the middle of a planned pipeline would land on nothing. The drawn line (`line_style`)
+    lies under this one and takes no events; this one is transparent until it has focus.
+    """
+    return {
+        "color": KIND_STYLE[feature.props.kind].colour,
+        "weight": HIT_WEIGHT,
+        "opacity": 0,
+        "lineCap": "round",
+        "className": f"atlas-f atlas-f-{feature.props.id} atlas-hit",
+    }
 
 
 def point_symbol(feature: Feature) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from geo.mapstyle import (
     POINT_STACK,
     POINT_SYMBOL,
     STATUS_DASH,
+    hit_style,
     legend_html,
     line_style,
     point_symbol,
@@ -106,8 +107,18 @@ def feature_geojson(ds: Dataset, feature: Feature) -> dict[str, Any]:
     if feature.geometry["type"] == "Point":
         props["symbol"] = point_symbol(feature)
     else:
-        props["style"] = line_style(feature)
+        props["style"] = hit_style(feature)
+        props["look"] = line_style(feature)
     return {"type": "Feature", "properties": props, "geometry": feature.geometry}
+
+
+def drawn_line(feature: Feature) -> dict[str, Any]:
+    """The visible line under a feature's hit line: colour by kind, dashes by status."""
+    return {
+        "type": "Feature",
+        "properties": {"style": line_style(feature)},
+        "geometry": feature.geometry,
+    }
 
 
 def schematic_band(feature: Feature) -> dict[str, Any]:
@@ -202,6 +213,9 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         ]
         if bands:
             m.add_child(AtlasGeoJson(bands, interactive=False, name=f"{layer.name}-bands"))
+        lines = [drawn_line(f) for f in layer.features if f.geometry["type"] != "Point"]
+        if lines:
+            m.add_child(AtlasGeoJson(lines, interactive=False, name=f"{layer.name}-lines"))
         # Lines under points, so that a crossing on the border stays clickable.
         ordered = sorted(layer.features, key=lambda f: f.geometry["type"] == "Point")
         m.add_child(AtlasGeoJson([feature_geojson(ds, f) for f in ordered], name=layer.name))
