@@ -97,8 +97,17 @@ def test_unknown_event_gives_a_notice_and_the_timeline():
 
 def test_timeline_filters_keep_the_page_working(ds):
     at = page("pages/timeline.py")
-    at.multiselect(key="topics").set_value([]).run()
+    at.multiselect(key="w_topics").set_value([]).run()
     assert not at.exception and "No event matches these filters" in at.info[0].value
-    at.multiselect(key="topics").set_value(["energy"]).run()
-    at.radio(key="period").set_value("all").run()
+    at.multiselect(key="w_topics").set_value(["energy"]).run()
+    at.radio(key="w_period").set_value("all").run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_timeline_event_list_follows_the_filters_and_the_address(ds):
+    at = page("pages/timeline.py", {"topics": "energy", "period": "all"})
+    energy = [e.id for e in ds.events if e.topic == "energy"]
+    assert sorted(at.selectbox(key="w_event").options) != []
+    assert len(at.selectbox(key="w_event").options) == len(energy)
+    at.multiselect(key="w_topics").set_value(["energy", "trade"]).run()
+    assert set(at.query_params["topics"].split(",")) == {"trade", "energy"}

@@ -16,7 +16,6 @@ from tests.browser import (
     MAP_IFRAME,
     axe_violations,
     click_feature,
-    close_popup,
     map_frame,
     panel_args,
 )
