@@ -279,6 +279,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     axe is injected into every frame, so that it checks the map's iframe as well (with
     `iframes: true` the top frame's run collects the frames' results).
     """
+    # Streamlit fades every element while a run is under way: check the page at rest.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=60_000,
+    )
     for frame in page.frames:
         if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
             frame.add_script_tag(path=str(AXE_JS))
