@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,27 @@ def crossing_problem(crossing: Feature, border: Feature, file: str) -> Problem |
 def point_of(feature: Feature) -> Point:
     """A representative point of a feature, for centring the map on it."""
     return shape(feature.geometry).representative_point()
+
+
+def view_for(feature: Feature) -> tuple[tuple[float, float], int]:
+    """The centre (lat, lon) and zoom that show a feature whole."""
+    geom = shape(feature.geometry)
+    minx, miny, maxx, maxy = geom.bounds
+    center = ((miny + maxy) / 2, (minx + maxx) / 2)
+    span = max(maxx - minx, maxy - miny)
+    if span == 0:
+        return center, 10
+    zoom = int(max(4, min(11, math.floor(math.log2(360 / span)) - 1)))
+    return center, zoom
+
+
+def bounds_of(features: list[Feature]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The [[south, west], [north, east]] box holding every feature, None for none."""
+    if not features:
+        return None
+    boxes = [shape(f.geometry).bounds for f in features]
+    minx = min(b[0] for b in boxes)
+    miny = min(b[1] for b in boxes)
+    maxx = max(b[2] for b in boxes)
+    maxy = max(b[3] for b in boxes)
+    return (miny, minx), (maxy, maxx)

@@ -1,58 +1,50 @@
 """The map: a folium.Map of the atlas's layers, drawn with nothing but self-served Leaflet.
 
-Folium's own Popup needs jQuery and its Tooltip puts raw text inside a JavaScript template
-literal, so features are drawn by `AtlasGeoJson`, a small element of our own: data reaches the
-page only through Jinja's `tojson` (which escapes <, >, & and quotes) and every text from the
-data is HTML-escaped before it becomes popup or tooltip markup.
+This module assembles the map: basemaps, the features as GeoJSON with their escaped popups and
+tooltips, the selection's halo. The Leaflet elements live in geo/mapelements.py, the style
+tables (and the legend made from them) in geo/mapstyle.py, the view maths beside the layers
+in geo/layers.py.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import folium
-from branca.element import MacroElement
-from jinja2 import Template
-from shapely.geometry import shape
 
 from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
+from geo.layers import bounds_of, view_for
+from geo.mapelements import AtlasGeoJson, Chooser, Legend
+from geo.mapstyle import (
+    KIND_COLOUR,
+    POINT_STACK,
+    POINT_SYMBOL,
+    STATUS_DASH,
+    hit_style,
+    legend_html,
+    line_style,
+    point_symbol,
+)
 from geo.models import KIND_LABEL, STATUS_LABEL, Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
 
-# Colour tells kind; dashes tell status; a wide pale band tells schematic geometry.
-KIND_COLOUR = {
-    "border": "#3b3b3b",
-    "crossing": "#c0392b",
-    "border_market": "#d68910",
-    "free_trade_zone": "#d68910",
-    "gas_pipeline": "#b03a2e",
-    "power_line": "#7d3c98",
-    "transit_corridor": "#1f618d",
-    "railway": "#17202a",
-    "connectivity_link": "#148f77",
-    "port": "#117a8b",
-}
-STATUS_DASH = {
-    "established": None,
-    "operational": None,
-    "built": None,
-    "under_construction": "10 6",
-    "approved": "10 6",
-    "planned": "3 7",
-    "proposed": "3 7",
-}
-POINT_SYMBOL = {
-    "crossing": "crossing",
-    "border_market": "market",
-    "free_trade_zone": "zone",
-    "port": "port",
-}
-# Where symbols overlap at overview zooms, the crossing is the one a click should reach.
-POINT_STACK = {"crossing": 1000, "port": 600, "border_market": 300, "free_trade_zone": 0}
+__all__ = [
+    "BASEMAPS",
+    "KIND_COLOUR",
+    "POINT_STACK",
+    "POINT_SYMBOL",
+    "STATUS_DASH",
+    "build_map",
+    "feature_geojson",
+    "highlight_group",
+    "legend_html",
+    "popup_html",
+    "tooltip_html",
+    "view_for",
+]
 
 BASEMAPS: dict[str, dict[str, str]] = {
     # The default: tiles served by the app itself (geo/basemap.py), so no internet is needed.
@@ -77,98 +69,6 @@ DEFAULT_CENTER = (27.4, 63.2)
 DEFAULT_ZOOM = 6
 
 
-class AtlasGeoJson(MacroElement):
-    """A Leaflet GeoJSON layer whose styles, symbols, tooltips and popups come in the data."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-            interactive: {{ this.interactive|tojson }},
-            style: function (f) { return f.properties.style || {}; },
-            pointToLayer: function (f, latlng) {
-                var s = f.properties.symbol;
-                if (s) {
-                    return L.marker(latlng, {
-                        icon: L.divIcon({className: s.className, html: s.html, iconSize: [s.size, s.size]}),
-                        title: f.properties.name, alt: f.properties.name, riseOnHover: true,
-                        zIndexOffset: s.stack || 0,
-                        interactive: {{ this.interactive|tojson }}, keyboard: {{ this.interactive|tojson }}
-                    });
-                }
-                if (f.properties.label) {
-                    return L.marker(latlng, {
-                        icon: L.divIcon({className: 'atlas-label', html: f.properties.label, iconSize: null}),
-                        interactive: false, keyboard: false
-                    });
-                }
-                return L.circleMarker(latlng, f.properties.style || {});
-            },
-            onEachFeature: function (f, layer) {
-                if (f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true, direction: 'top'}); }
-                if (f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 380, minWidth: 240}); }
-            }
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, features: list[dict[str, Any]], interactive: bool = True, name: str = "layer"
-    ):
-        super().__init__()
-        self._name = "AtlasGeoJson"
-        self.data = {"type": "FeatureCollection", "features": features}
-        self.interactive = interactive
-        self.layer_name = name
-
-
-class Legend(MacroElement):
-    """A static legend control; its HTML is ours, never data."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var legend = L.control({position: 'bottomleft'});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create('div', 'atlas-legend');
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo(map);
-            // A popup is what the reader came for: fold the legend out of its way.
-            map.on('popupopen', function () {
-                var details = legend.getContainer().querySelector('details');
-                if (details) { details.open = false; }
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str):
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
-
-
-def line_style(feature: Feature) -> dict[str, Any]:
-    """Leaflet path options for a line: colour by kind, dashes by status."""
-    p = feature.props
-    style: dict[str, Any] = {
-        "color": KIND_COLOUR[p.kind],
-        "weight": 3.5 if p.kind != "border" else 3,
-        "opacity": 0.95,
-        "className": f"atlas-f atlas-f-{p.id}",
-    }
-    if STATUS_DASH[p.status]:
-        style["dashArray"] = STATUS_DASH[p.status]
-    return style
-
-
 def popup_html(ds: Dataset, feature: Feature) -> str:
     """What the map shows at once on a click: name, status and whose word it is, every quote;
     all escaped."""
@@ -187,7 +87,8 @@ def popup_html(ds: Dataset, feature: Feature) -> str:
         title = resolved.reference if resolved else c.source
         parts.append(
             f'<blockquote class="atlas-quote">“{h(normalise(c.quote))}”'
-            f'<footer>— <a href="{h(citation_href(c))}" target="_top">{h(title)}</a></footer></blockquote>'
+            f'<footer>— <a href="{h(citation_href(c))}" target="_blank" rel="noopener">{h(title)}</a>'
+            "</footer></blockquote>"
         )
     parts.append("</div>")
     return "".join(parts)
@@ -214,16 +115,20 @@ def feature_geojson(ds: Dataset, feature: Feature) -> dict[str, Any]:
         "popup": popup_html(ds, feature),
     }
     if feature.geometry["type"] == "Point":
-        sym = POINT_SYMBOL.get(p.kind, "market")
-        props["symbol"] = {
-            "className": f"atlas-sym atlas-sym-{sym} atlas-st-{p.status} atlas-pr-{p.precision}",
-            "html": f'<span class="atlas-sym-shape" data-feature="{h(p.id)}"></span>',
-            "size": 18,
-            "stack": POINT_STACK.get(p.kind, 0),
-        }
+        props["symbol"] = point_symbol(feature)
     else:
-        props["style"] = line_style(feature)
+        props["style"] = hit_style(feature)
+        props["look"] = line_style(feature)
     return {"type": "Feature", "properties": props, "geometry": feature.geometry}
+
+
+def drawn_line(feature: Feature) -> dict[str, Any]:
+    """The visible line under a feature's hit line: colour by kind, dashes by status."""
+    return {
+        "type": "Feature",
+        "properties": {"style": line_style(feature)},
+        "geometry": feature.geometry,
+    }
 
 
 def schematic_band(feature: Feature) -> dict[str, Any]:
@@ -286,39 +191,6 @@ def context_layers(ds: Dataset, basemap: str) -> list[AtlasGeoJson]:
     ]
 
 
-def legend_html(ds: Dataset) -> str:
-    """Legend rows for the kinds present, then statuses and precision."""
-    kinds = list(dict.fromkeys(f.props.kind for f in ds.features))
-    rows = []
-    for kind in kinds:
-        if kind in POINT_SYMBOL:
-            sym = f'<span class="atlas-sym atlas-sym-{POINT_SYMBOL[kind]} atlas-legend-sym"><span class="atlas-sym-shape"></span></span>'
-        else:
-            sym = f'<svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="{KIND_COLOUR[kind]}" stroke-width="3"/></svg>'
-        rows.append(f"<div>{sym} {h(KIND_LABEL[kind])}</div>")
-    rows.append('<div class="atlas-legend-sep"></div>')
-    rows.append(
-        '<div><svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="#444" stroke-width="3"/></svg> built / operational</div>'
-    )
-    rows.append(
-        '<div><svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="#444" stroke-width="3" stroke-dasharray="10 6"/></svg> approved</div>'
-    )
-    rows.append(
-        '<div><svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="#444" stroke-width="3" stroke-dasharray="3 7"/></svg> planned / proposed</div>'
-    )
-    rows.append(
-        '<div><svg width="28" height="14"><line x1="4" y1="7" x2="24" y2="7" stroke="#444" stroke-width="12" stroke-opacity="0.16" stroke-linecap="round"/><line x1="4" y1="7" x2="24" y2="7" stroke="#444" stroke-width="2"/></svg> schematic route (not exact)</div>'
-    )
-    rows.append(
-        '<div><span class="atlas-sym atlas-sym-market atlas-st-proposed atlas-legend-sym"><span class="atlas-sym-shape"></span></span> proposed place (hollow)</div>'
-    )
-    return (
-        '<details open><summary class="atlas-legend-title">Legend</summary>'
-        + "".join(rows)
-        + "</details>"
-    )
-
-
 def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> folium.Map:
     """The whole map for the chosen layers and basemap. Selection is drawn separately."""
     m = folium.Map(
@@ -329,6 +201,8 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         max_zoom=14,
         control_scale=True,
         prefer_canvas=False,
+        # Fractional zooms let the opening view fill a narrow map instead of halving it.
+        zoom_snap=0.25,
     )
     # Self-served assets only: folium's defaults point at CDNs (Leaflet, jQuery, Bootstrap, …).
     m.default_js = [("leaflet", LEAFLET_JS)]
@@ -361,14 +235,22 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         ]
         if bands:
             m.add_child(AtlasGeoJson(bands, interactive=False, name=f"{layer.name}-bands"))
+        lines = [drawn_line(f) for f in layer.features if f.geometry["type"] != "Point"]
+        if lines:
+            m.add_child(AtlasGeoJson(lines, interactive=False, name=f"{layer.name}-lines"))
         # Lines under points, so that a crossing on the border stays clickable.
         ordered = sorted(layer.features, key=lambda f: f.geometry["type"] == "Point")
         m.add_child(AtlasGeoJson([feature_geojson(ds, f) for f in ordered], name=layer.name))
     m.add_child(Legend(legend_html(ds)))
-    border = next((f for f in ds.features if f.props.kind == "border"), None)
-    if border is not None:
-        minx, miny, maxx, maxy = shape(border.geometry).bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    m.add_child(Chooser())
+    # The opening view fits what is shown, at the map's real size in the browser: the same
+    # features fill a laptop's map and a phone's. The padding keeps them clear of the zoom
+    # buttons (top left), the scale (bottom left) and the folded legend (bottom right).
+    box = bounds_of([f for f in ds.features if f.layer in layers]) or bounds_of(ds.features)
+    if box is not None:
+        m.fit_bounds(
+            [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)
+        )
     return m
 
 
@@ -411,15 +293,3 @@ def highlight_group(ds: Dataset, feature_id: str | None) -> folium.FeatureGroup:
             )
         )
     return group
-
-
-def view_for(feature: Feature) -> tuple[tuple[float, float], int]:
-    """The centre and zoom that show a feature whole."""
-    geom = shape(feature.geometry)
-    minx, miny, maxx, maxy = geom.bounds
-    center = ((miny + maxy) / 2, (minx + maxx) / 2)
-    span = max(maxx - minx, maxy - miny)
-    if span == 0:
-        return center, 10
-    zoom = int(max(4, min(11, math.floor(math.log2(360 / span)) - 1)))
-    return center, zoom

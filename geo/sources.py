@@ -64,19 +64,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
 def search(texts: dict[str, str], query: str) -> list[Hit]:
-    """Find a word or phrase in every text, case-insensitively and on whole words.
+    """Find a word or phrase in every text, case-insensitively; words match as prefixes.
 
-    The query is literal text, never a pattern: regex characters in it match themselves.
-    Whitespace in the query matches any run of whitespace in the text.
+    Each word of the query must begin a word of the text ("smuggl" finds "smuggling" and
+    "smuggled"); the last word may run on, the others must end where the text's word ends, so
+    a phrase stays a phrase. A query in double quotes matches whole words only. The query is
+    literal text, never a pattern: regex characters in it match themselves. Whitespace in
+    the query matches any run of whitespace in the text.
     """
-    words = query.split()
+    exact = len(query.strip()) > 1 and query.strip().startswith('"') and query.strip().endswith('"')
+    words = (query.strip()[1:-1] if exact else query).split()
     if not words:
         return []
     body = r"\s+".join(re.escape(w) for w in words)
-    # Whole words: no word character may touch the match where the query itself starts or
-    # ends with one (a query such as "$10" starts with punctuation and needs no boundary).
+    # Words start where no word character touches them (a query such as "$10" starts with
+    # punctuation and needs no boundary); a prefix runs on to the end of the text's word.
     left = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-    right = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+    ends_in_word = re.search(r"\w$", words[-1]) is not None
+    right = (r"(?!\w)" if exact else r"\w*") if ends_in_word else ""
     pattern = re.compile(left + body + right, re.IGNORECASE)
     hits = []
     for source_id, text in texts.items():

@@ -96,11 +96,19 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
                 "line": {"color": "#1d2327", "width": 1}}, **common,
             )  # fmt: skip
         else:
-            # The line spans every day the date can mean; the open circles mark its ends.
+            # A bar across every day the date can mean, clickable along its whole length
+            # (a line's markers took clicks only at its ends), and at its middle a clear
+            # target wide enough to click however far the reader has zoomed out.
+            days = (end - start).days + 1
+            fig.add_bar(
+                base=[start.isoformat()], x=[days * 86_400_000], y=[e.topic], orientation="h",
+                width=0.5, marker={"color": colour, "opacity": 0.8,
+                "line": {"color": "#1d2327", "width": 1}}, **common,
+            )  # fmt: skip
+            middle = start + timedelta(days=days / 2)
             fig.add_scatter(
-                x=[start, end + timedelta(days=1)], y=[e.topic, e.topic], mode="lines+markers",
-                line={"color": colour, "width": 12}, marker={"symbol": "line-ns", "size": 16,
-                "line": {"color": colour, "width": 2}}, opacity=0.75, **common,
+                x=[middle], y=[e.topic], mode="markers", marker={"size": 18, "color": "rgba(0,0,0,0)"},
+                **{**common, "showlegend": False},
             )  # fmt: skip
     first_year = min((extent(e)[0].year for e in events), default=2000)
     last = max((extent(e)[1] for e in events), default=date(2026, 12, 31))
@@ -129,6 +137,7 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
             "gridcolor": "#eef0f1",
         },
         clickmode="event+select",
+        barmode="overlay",
     )
     hidden = [e for e in events if extent(e)[1].year < start_year]
     note = (

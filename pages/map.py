@@ -1,69 +1,64 @@
-"""The map: every layer, click or pick a feature, read what the sources say about it."""
+"""The map: every layer, click or find a feature, read what the sources say about it."""
 
 from __future__ import annotations
+
+from datetime import date
+from functools import partial
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.mapview import BASEMAPS, build_map, highlight_group, view_for
-from geo.models import KIND_LABEL, Dataset
+from geo.finder import find, is_exact
+from geo.layers import view_for
+from geo.mapview import BASEMAPS, build_map, highlight_group
+from geo.models import Dataset, Feature
 from geo.panel import build_panel
 from geo.text import md
+from geo.urlstate import MapState, map_from_query, map_to_query
+from pages import _state
 from pages._shared import dataset, problem_banner
 
+PAGE = "map"
 MAP_KEY = "atlas_map"
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
+read = partial(
+    map_from_query,
+    layers=list(layer_titles),
+    basemaps=list(BASEMAPS),
+    features=[f.id for f in ds.features],
+)
+write = partial(map_to_query, layers=list(layer_titles))
 
 
-def read_url(ds: Dataset) -> None:
-    """Restore the view a link carries (?feature=, ?layers=, ?basemap=), once per session."""
-    qp = st.query_params
-    notices = []
-    feature = qp.get("feature")
-    if feature is not None and ds.feature(feature) is None:
-        notices.append(f"No feature has the id “{feature}”; showing the plain map.")
-        feature = None
-    layers = list(layer_titles)
-    if "layers" in qp:
-        asked = [name for name in qp["layers"].split(",") if name]
-        unknown = [name for name in asked if name not in layer_titles]
-        if unknown:
-            notices.append(f"Unknown layer(s) {', '.join(unknown)} in the link were left out.")
-        layers = [name for name in asked if name in layer_titles]
-    basemap = qp.get("basemap", "offline")
-    if basemap not in BASEMAPS:
-        notices.append(f"Unknown basemap “{basemap}”; using the offline map.")
-        basemap = "offline"
-    st.session_state.update(
-        selected=feature,
-        picker=feature,
-        layers=layers,
-        basemap=basemap,
-        view=view_for(ds.feature(feature)) if feature else None,
-        notices=notices,
-        url_read=True,
-    )
+def select(feature_id: str | None, move: bool) -> None:
+    """Select a feature; move the map to it when the reader found it by name."""
+    _state.update(PAGE, feature=feature_id)
+    feature = ds.feature(feature_id) if feature_id else None
+    if move and feature is not None:
+        st.session_state.map_view = view_for(feature)
 
 
-def write_url() -> None:
-    """Keep the address bar in step with the view, so that a copied link restores it."""
-    params = {}
-    if st.session_state.selected:
-        params["feature"] = st.session_state.selected
-    if st.session_state.layers != list(layer_titles):
-        params["layers"] = ",".join(st.session_state.layers)
-    if st.session_state.basemap != "offline":
-        params["basemap"] = st.session_state.basemap
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+def on_layers() -> None:
+    _state.update(PAGE, layers=tuple(st.session_state.w_layers))
 
 
-def on_pick() -> None:
-    picked = st.session_state.picker
-    st.session_state.selected = picked
-    feature = ds.feature(picked) if picked else None
-    st.session_state.view = view_for(feature) if feature else None
+def on_basemap() -> None:
+    _state.update(PAGE, basemap=st.session_state.w_basemap)
+
+
+def on_find() -> None:
+    st.session_state.map_query = st.session_state.w_find
+    found = find(ds, st.session_state.w_find)
+    # One answer, or a name typed in full: the reader need not pick it as well.
+    if len(found) == 1 or (found and is_exact(found[0], st.session_state.w_find)):
+        select(found[0].id, move=True)
+
+
+def on_found() -> None:
+    picked = st.session_state.w_found
+    if picked:
+        select(picked, move=True)
 
 
 def on_map_click() -> None:
@@ -72,12 +67,27 @@ def on_map_click() -> None:
     feature_id = (drawing.get("properties") or {}).get("id")
     if feature_id and ds.feature(feature_id):
         # A click selects without moving the map: the reader is looking where they clicked.
-        st.session_state.selected = feature_id
-        st.session_state.picker = feature_id
+        select(feature_id, move=False)
 
 
-def render_panel(feature) -> None:
-    """The selected feature: every statement marked as the sources' word or the atlas's note."""
+def latest_source_date(ds: Dataset) -> str:
+    """'12 December 2025': the newest date any source states for itself."""
+    dates = [s.meta.published for s in ds.sources.values() if s.meta.published]
+    if not dates:
+        return "not stated by any source"
+    parts = [int(x) for x in max(dates).split("-")]
+    d = date(parts[0], *[*parts[1:], 1, 1][:2])
+    return [f"{d.year}", f"{d:%B %Y}", f"{d.day} {d:%B %Y}"][len(parts) - 1]
+
+
+def render_panel(feature: Feature | None) -> None:
+    """The panel beside the map: what the sources say about the selected feature."""
+    if feature is None:
+        st.info(
+            f"{len(ds.features)} features in {len(ds.layers)} layers, each with the passages of "
+            "the sources that speak of it. Click one on the map, or find it by name above."
+        )
+        return
     panel = build_panel(ds, feature)
     with st.container(border=True, key="panel"):
         st.subheader(panel.title)
@@ -99,78 +109,103 @@ def render_panel(feature) -> None:
                 st.markdown(f"- {line}")
 
 
-if "url_read" not in st.session_state:
-    read_url(ds)
+before = st.session_state.get(f"state:{PAGE}")
+state: MapState = _state.restore(PAGE, read, write)
+if state is not before:  # a new state from the address: show its feature whole
+    feature = ds.feature(state.feature) if state.feature else None
+    st.session_state.map_view = view_for(feature) if feature else None
+    st.session_state.setdefault("map_query", "")
 
+# Less empty space above the title, so the purpose line and the finder cost the map no height.
+st.html("<style>.stMainBlockContainer{padding-top:2.5rem}</style>")
 st.title("Iran–Pakistan Corridor Atlas")
+head, finder = st.columns([3, 2], gap="medium", vertical_alignment="top")
+with head:
+    st.markdown(
+        "Where the sources place what crosses the Iran–Pakistan border, each feature with the "
+        f"passages that state it. Data as of the latest source: **{latest_source_date(ds)}**.",
+        help="Three of the five source documents state no date of their own; "
+        "the About page lists what each one states.",
+    )
+with finder:
+    _state.seed("w_find", st.session_state.get("map_query", ""))
+    st.text_input(
+        "Find a feature",
+        key="w_find",
+        placeholder="A name as the sources write it: Gabd-Rimdan, Kuhak, power line…",
+        on_change=on_find,
+    )
+    found = find(ds, st.session_state.get("map_query", ""))
+    if found:
+        ids = [f.id for f in found]
+        _state.seed("w_found", state.feature if state.feature in ids else None)
+        st.pills(
+            f"{len(found)} feature(s) found",
+            options=ids,
+            format_func=lambda fid: ds.feature(fid).props.name,
+            key="w_found",
+            on_change=on_found,
+        )
+    elif st.session_state.get("map_query", "").strip():
+        st.caption(f"No feature is called “{md(st.session_state.map_query)}”.")
+
 problem_banner(ds)
-for notice in st.session_state.notices:
+for notice in _state.notices(PAGE):
     st.warning(md(notice), icon="🔎")
 
 with st.sidebar:
+    _state.seed("w_layers", list(state.layers))
     st.multiselect(
         "Layers shown",
         options=list(layer_titles),
         format_func=layer_titles.get,
-        key="layers",
+        key="w_layers",
+        on_change=on_layers,
     )
+    _state.seed("w_basemap", state.basemap)
     st.radio(
-        "Basemap", options=list(BASEMAPS), format_func=lambda k: BASEMAPS[k]["label"], key="basemap"
+        "Basemap",
+        options=list(BASEMAPS),
+        format_func=lambda k: BASEMAPS[k]["label"],
+        key="w_basemap",
+        on_change=on_basemap,
     )
     st.caption(
-        "The offline map and the outlines need no internet. Online basemaps load tiles from their providers "
-        "and simply stay blank on a closed network."
+        "The offline map and the outlines need no internet. Online basemaps load tiles from their "
+        "providers and simply stay blank on a closed network."
     )
 
+state = _state.get(PAGE)
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
-with panel_col:
-    names = {f.id: f"{f.props.name} ({KIND_LABEL[f.props.kind]})" for f in ds.features}
-    st.selectbox(
-        "Find a feature",
-        options=list(names),
-        format_func=names.get,
-        index=None,
-        placeholder="Type a name: Gabd, pipeline, Taftan…",
-        key="picker",
-        on_change=on_pick,
-    )
-
 with map_col:
-    view = st.session_state.view
+    view = st.session_state.get("map_view")
     # A fresh map each run, on purpose: a map kept across reruns gathers the selection's halo
     # group that st_folium attaches to it, so its script changes and the component remounts
     # (losing the reader's view and popup). Building one costs about 2 ms.
     st_folium(
-        build_map(ds, st.session_state.layers, st.session_state.basemap),
+        build_map(ds, list(state.layers), state.basemap),
         key=MAP_KEY,
         height=640,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
         center=view[0] if view else None,
         zoom=view[1] if view else None,
-        feature_group_to_add=highlight_group(ds, st.session_state.selected),
+        feature_group_to_add=highlight_group(ds, state.feature),
         on_change=on_map_click,
     )
     st.caption(
-        "Click a feature to read its sources. Solid lines are built or operational, dashed lines "
-        "approved or planned; a pale band marks a schematic route whose real alignment is not public."
+        "Click a feature, or Tab to it and press Enter, to read its sources. Solid lines are "
+        "built or operational, dashed lines approved or planned; a pale band marks a schematic "
+        "route whose real alignment is not public. The legend is folded at the map's bottom right."
     )
 
 with panel_col:
-    feature = ds.feature(st.session_state.selected) if st.session_state.selected else None
-    if feature is None:
-        st.info(
-            f"{len(ds.features)} features in {len(ds.layers)} layers, each with the passages of the "
-            "sources that speak of it. Click one on the map, or find it above."
-        )
-    else:
-        render_panel(feature)
+    render_panel(ds.feature(state.feature) if state.feature else None)
 
-write_url()
+_state.publish(PAGE, write)
 
 # --- Download this map (issue 12): a cited static image of the layers shown, opening view. ---
-# Self-contained so the map page's rework can move it as one piece.
 from geo.charts import file_name as _map_file_name  # noqa: E402
 from geo.mapimage import MAP_SIZE as _MAP_SIZE  # noqa: E402
 from geo.mapimage import map_figure as _map_figure  # noqa: E402
@@ -179,7 +214,7 @@ from geo.pngexport import to_png as _to_png  # noqa: E402
 
 
 def _map_png() -> bytes:
-    image = _map_figure(ds, list(st.session_state.layers))
+    image = _map_figure(ds, list(state.layers))
     return _to_png(image.figure, *_MAP_SIZE)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -13,7 +14,9 @@ from geo.citations import highlighted_html, passages
 from geo.models import DISAGREEMENT_LABEL
 from geo.params import int_param
 from geo.sources import search
-from geo.text import md
+from geo.text import h, md
+from geo.urlstate import SourcesState, sources_from_query, sources_to_query
+from pages import _state
 from pages._shared import dataset, problem_banner, sources_frame
 
 ds = dataset()
@@ -24,37 +27,26 @@ KIND_NOUN = {
     "disagreement": "differences between sources",
 }
 
-if "sources_url_read" not in st.session_state:
-    qp = st.query_params
-    notices = []
-    source = qp.get("source")
-    if source is not None and source not in ds.sources:
-        notices.append(f"No source has the id “{source}”.")
-        source = None
-    focus = qp.get("cite")
-    if focus and source and focus not in {p.key for p in passages(ds, source)}:
-        notices.append(
-            "That citation is not in this document any more; the document is shown whole."
-        )
-        focus = None
-    hit = int_param(qp.get("hit"), 0, 10**6)
-    st.session_state.update(
-        doc=source,
-        q=qp.get("q", ""),
-        # The focus is the key of the mark to highlight: a citation's key, or "hit-N".
-        focus=focus or (f"hit-{hit}" if hit is not None else None),
-        source_notices=notices,
-        sources_url_read=True,
-    )
+PAGE = "sources"
+read = partial(
+    sources_from_query,
+    sources=list(ds.sources),
+    citation_keys={sid: {p.key for p in passages(ds, sid)} for sid in ds.sources},
+)
+state: SourcesState = _state.restore(PAGE, read, sources_to_query)
 
 
 def on_doc_change() -> None:
-    st.session_state.focus = None
+    _state.update(PAGE, doc=st.session_state.w_doc, focus=None)
+
+
+def on_query() -> None:
+    _state.update(PAGE, q=st.session_state.w_q)
 
 
 st.title("Sources")
 problem_banner(ds)
-for notice in st.session_state.source_notices:
+for notice in _state.notices(PAGE):
     st.warning(md(notice), icon="🔎")
 
 st.caption(
@@ -67,10 +59,13 @@ tab_read, tab_search, tab_disagree = st.tabs(
 )
 
 with tab_search:
+    _state.seed("w_q", state.q)
     query = st.text_input(
-        "Search all documents (whole words and phrases, any case)",
-        key="q",
-        placeholder="e.g. Gwadar, border market, $10 billion",
+        "Search all documents (any case; a word's beginning finds the whole word, "
+        '"in double quotes" whole words only)',
+        key="w_q",
+        placeholder="e.g. smuggl, border market, $10 billion",
+        on_change=on_query,
     )
     if query.strip():
         texts = {sid: s.text for sid, s in ds.sources.items()}
@@ -116,13 +111,14 @@ with tab_disagree:
         st.info("The data lists no matter on which the sources differ.")
 
 with tab_read:
+    _state.seed("w_doc", state.doc)
     doc = st.selectbox(
         "Document",
         options=list(ds.sources),
         format_func=lambda sid: ds.sources[sid].meta.title,
         index=None,
         placeholder="Choose a document to read",
-        key="doc",
+        key="w_doc",
         on_change=on_doc_change,
     )
     if doc is None:
@@ -141,9 +137,9 @@ with tab_read:
             )
             for p in cited
         ]
-        focus = st.session_state.focus
-        if focus and focus.startswith("hit-") and st.session_state.q.strip():
-            doc_hits = search({doc: src.text}, st.session_state.q)
+        focus = state.focus
+        if focus and focus.startswith("hit-") and state.q.strip():
+            doc_hits = search({doc: src.text}, state.q)
             n = int_param(focus.removeprefix("hit-"), 0, len(doc_hits) - 1)
             if n is not None:
                 marks.append((doc_hits[n].start, doc_hits[n].end, focus, "Search hit"))
@@ -152,11 +148,16 @@ with tab_read:
         if src.meta.url:
             st.caption(md(src.meta.url))
         text_col, list_col = st.columns([3, 2], gap="medium")
-        with text_col, st.container(height=640, key="doc-text"):
+        with text_col, st.container(key="doc-text"):
+            # A box of our own, not a fixed-height container: it scrolls, so the keyboard must
+            # reach it (tabindex) and a screen reader must know what it is (a named region).
             st.html(
-                "<style>.atlas-doc{white-space:pre-wrap;font-family:Georgia,'DejaVu Serif',serif;line-height:1.55}"
+                "<style>.atlas-doc{white-space:pre-wrap;font-family:Georgia,'DejaVu Serif',serif;line-height:1.55;"
+                "max-height:640px;overflow-y:auto;padding:0 .5rem;border:1px solid #d5dadd;border-radius:.5rem}"
+                ".atlas-doc:focus-visible{outline:2px solid #1f5f8b}"
                 ".atlas-mark{background:#fdebb3;padding:0 1px}.atlas-focus{background:#f5b041;outline:2px solid #b9770e}</style>"
-                f'<div class="atlas-doc">{highlighted_html(src.text, marks, focus_key)}</div>'
+                f'<div class="atlas-doc" tabindex="0" role="region" aria-label="{h(src.meta.title)}: full text">'
+                f"{highlighted_html(src.text, marks, focus_key)}</div>"
             )
         with list_col:
             st.markdown(f"**{len(cited)} cited passage(s)** in this document")
@@ -177,12 +178,4 @@ with tab_read:
                 height=1,
             )
 
-params = {}
-if st.session_state.doc:
-    params["source"] = st.session_state.doc
-    if st.session_state.focus and not st.session_state.focus.startswith("hit-"):
-        params["cite"] = st.session_state.focus
-if st.session_state.q:
-    params["q"] = st.session_state.q
-if dict(st.query_params) != params:
-    st.query_params.from_dict(params)
+_state.publish(PAGE, sources_to_query)

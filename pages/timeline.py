@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -13,20 +14,23 @@ from geo.pngexport import browser_path
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
 from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart, timeline_chart
+from geo.urlstate import TimelineState, timeline_from_query, timeline_to_query
+from pages import _state
 from pages._shared import dataset, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
+PAGE = "timeline"
 PERIODS = {"recent": "From 2008", "all": "All events"}
 RECENT_FROM = 2008
-
-if "timeline_url_read" not in st.session_state:
-    asked = st.query_params.get("event")
-    known = asked is None or any(e.id == asked for e in ds.events)
-    st.session_state.update(
-        event=asked if known else None,
-        timeline_notice=None if known else f"No event has the id “{asked}”.",
-        timeline_url_read=True,
-    )
+read = partial(
+    timeline_from_query,
+    topics=TOPICS,
+    sources=list(ds.sources),
+    periods=list(PERIODS),
+    events=[e.id for e in ds.events],
+)
+write = partial(timeline_to_query, periods=list(PERIODS))
+state: TimelineState = _state.restore(PAGE, read, write)
 
 
 def on_plot_select() -> None:
@@ -38,26 +42,45 @@ def on_plot_select() -> None:
         if p.get("customdata")
     ]
     if ids:
-        st.session_state.event = ids[0]
+        _state.update(PAGE, event=ids[0])
+
+
+def on_filters() -> None:
+    _state.update(
+        PAGE,
+        topics=tuple(st.session_state.w_topics),
+        sources=tuple(st.session_state.w_tl_sources),
+        period=st.session_state.w_period,
+    )
+
+
+def on_event() -> None:
+    _state.update(PAGE, event=st.session_state.w_event)
 
 
 st.title("Timeline")
 problem_banner(ds)
-if st.session_state.timeline_notice:
-    st.warning(md(st.session_state.timeline_notice), icon="🔎")
+for notice in _state.notices(PAGE):
+    st.warning(md(notice), icon="🔎")
 
 c1, c2, c3 = st.columns([2, 3, 1])
-topics = c1.multiselect("Topics", TOPICS, default=TOPICS, key="topics")
-source_ids = c2.multiselect(
+_state.seed("w_topics", list(state.topics))
+c1.multiselect("Topics", TOPICS, key="w_topics", on_change=on_filters)
+_state.seed("w_tl_sources", list(state.sources))
+c2.multiselect(
     "Sources",
     list(ds.sources),
-    default=list(ds.sources),
     format_func=lambda s: ds.sources[s].meta.short_name,
-    key="tl_sources",
+    key="w_tl_sources",
+    on_change=on_filters,
 )
-period = c3.radio("Period", list(PERIODS), format_func=PERIODS.get, key="period")
+_state.seed("w_period", state.period)
+c3.radio("Period", list(PERIODS), format_func=PERIODS.get, key="w_period", on_change=on_filters)
+state = _state.get(PAGE)
+topics, source_ids, period = list(state.topics), list(state.sources), state.period
 
 events = filter_events(ds, topics, source_ids)
+undated = filter_events(ds, topics, source_ids, dated=False)
 
 
 def short_source(e) -> str:
@@ -78,7 +101,6 @@ else:
     )
     st.caption(md(chart.note))
 
-undated = filter_events(ds, topics, source_ids, dated=False)
 if undated:
     with st.expander(f"Dated only relative to the document ({len(undated)})", expanded=True):
         st.caption(
@@ -108,7 +130,7 @@ def event_download_row(ds: Dataset) -> None:
     )
     cols[1].download_button(
         "Download CSV",
-        data=to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
+        data=to_csv_bytes(event_rows(ds, events + undated), EVENT_COLUMNS),
         file_name="iran-pakistan-atlas-events.csv",
         mime="text/csv",
         key="csv-timeline",
@@ -120,15 +142,21 @@ event_download_row(ds)
 
 st.subheader("Event")
 by_id = {e.id: e for e in ds.events}
+# The list follows the filters; an event chosen before stays listed, so that it is not lost.
+listed = [e.id for e in events + undated]
+if state.event and state.event not in listed:
+    listed.append(state.event)
+_state.seed("w_event", state.event)
 st.selectbox(
-    "Choose an event (or click one on the timeline)",
-    options=[e.id for e in filter_events(ds) + filter_events(ds, dated=False)],
+    f"Choose an event (or click one on the timeline): {len(events) + len(undated)} match the filters",
+    options=listed,
     format_func=lambda eid: f"{date_label(by_id[eid])}: {by_id[eid].title}",
     index=None,
     placeholder="Choose an event",
-    key="event",
+    key="w_event",
+    on_change=on_event,
 )
-selected = by_id.get(st.session_state.event) if st.session_state.event else None
+selected = by_id.get(state.event) if state.event else None
 if selected is not None:
     with st.container(border=True, key="event-panel"):
         st.markdown(f"### {md(selected.title)}")
@@ -153,6 +181,4 @@ if selected is not None:
         if links:
             st.markdown("**On the map:** " + ", ".join(links))
 
-params = {"event": st.session_state.event} if st.session_state.event else {}
-if dict(st.query_params) != params:
-    st.query_params.from_dict(params)
+_state.publish(PAGE, write)

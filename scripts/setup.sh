@@ -17,9 +17,12 @@ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(hapr
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 # strace: the no-outbound-traffic test watches every connect() of the server and its Chromium.
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# npm: axe-core, the accessibility checker the browser tests inject into every page.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[ -d tests/axe/node_modules/axe-core ] || npm ci --prefix tests/axe --no-audit --no-fund --silent

@@ -361,3 +361,31 @@ def close_popup(frame) -> None:
         button.first.click()
         frame.wait_for_selector(".leaflet-popup", state="detached")
         frame.wait_for_timeout(150)
+
+
+AXE_JS = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page and its same-origin frames.
+
+    axe is injected into every frame, so that it checks the map's iframe as well (with
+    `iframes: true` the top frame's run collects the frames' results).
+    """
+    # Streamlit fades every element while a run is under way: check the page at rest.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=60_000,
+    )
+    for frame in page.frames:
+        if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+            frame.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {iframes: true, resultTypes: ['violations']});
+            return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in impacts]

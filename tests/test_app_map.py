@@ -20,6 +20,11 @@ def panel_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(h.value for h in at.subheader)
 
 
+def find(at: AppTest, text: str) -> AppTest:
+    """Type into the finder and press Enter."""
+    return at.text_input(key="w_find").input(text).run()
+
+
 def quotes_shown(at: AppTest) -> list[str]:
     return [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("> ")]
 
@@ -28,13 +33,13 @@ def test_map_page_opens_without_selection():
     at = app()
     assert not at.exception
     assert "Click one on the map" in at.info[0].value
-    assert at.selectbox(key="picker").value is None
+    assert at.text_input(key="w_find").value == ""
     assert not at.warning
 
 
 def test_picker_shows_the_panel_with_every_quote(ds):
     at = app()
-    at.selectbox(key="picker").select("polan-gabd-power-line").run()
+    find(at, "Polan-Gabd")
     f = ds.feature("polan-gabd-power-line")
     assert at.subheader[0].value == "Polan–Gabd electricity transmission line"
     assert quotes_shown(at) == [" ".join(c.quote.split()) for c in f.props.citations]
@@ -47,7 +52,8 @@ def test_picker_shows_the_panel_with_every_quote(ds):
 def test_every_feature_panel_shows_all_its_citations_with_links(ds):
     at = app()
     for f in ds.features:
-        at.selectbox(key="picker").select(f.id).run()
+        find(at, f.props.name)
+        assert at.subheader[0].value.replace("\\", "") == f.props.name
         assert not at.exception
         assert len(quotes_shown(at)) == len(f.props.citations), f.id
         text = panel_text(at)
@@ -58,7 +64,6 @@ def test_every_feature_panel_shows_all_its_citations_with_links(ds):
 def test_feature_link_selects_that_feature(ds):
     at = app({"feature": "chadgi-kouhak-crossing"})
     assert not at.exception
-    assert at.selectbox(key="picker").value == "chadgi-kouhak-crossing"
     assert at.subheader[0].value == "Chadgi–Kouhak crossing"
     assert "proposed" in panel_text(at)
 
@@ -67,14 +72,13 @@ def test_unknown_feature_link_gives_a_notice_and_the_plain_map():
     at = app({"feature": "no-such-place"})
     assert not at.exception
     assert "No feature has the id “no\\-such\\-place”" in at.warning[0].value
-    assert at.selectbox(key="picker").value is None
     assert "Click one on the map" in at.info[0].value
 
 
 def test_layers_and_basemap_links_restore_the_view():
     at = app({"layers": "border,crossings", "basemap": "osm"})
-    assert at.multiselect(key="layers").value == ["border", "crossings"]
-    assert at.radio(key="basemap").value == "osm"
+    assert at.multiselect(key="w_layers").value == ["border", "crossings"]
+    assert at.radio(key="w_basemap").value == "osm"
     assert not at.warning
 
 
@@ -93,10 +97,42 @@ def test_unknown_layer_or_basemap_gives_a_notice(query, notice):
 
 def test_view_changes_are_written_back_to_the_url():
     at = app()
-    at.multiselect(key="layers").unselect("ports").run()
-    at.radio(key="basemap").set_value("satellite").run()
-    at.selectbox(key="picker").select("gwadar-port").run()
+    at.multiselect(key="w_layers").unselect("ports").run()
+    at.radio(key="w_basemap").set_value("satellite").run()
+    find(at, "Gwadar Port")
     params = dict(at.query_params)
     assert params["feature"] == "gwadar-port"
     assert params["basemap"] == "satellite"
     assert "ports" not in params["layers"].split(",") and "border" in params["layers"].split(",")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Gabd-Rimdan", "gabd-rimdan-crossing"),
+        ("Polan-Gabd", "polan-gabd-power-line"),
+        ("Mand Pishin", "mand-pishin-crossing"),
+        ("Chadgi-Kouhak", "chadgi-kouhak-crossing"),
+        ("Chedgi", "chadgi-kouhak-crossing"),
+        ("Peace Pipeline", "ip-gas-pipeline-iran-leg"),
+        ("power line", "polan-gabd-power-line"),
+    ],
+)
+def test_finder_lists_the_spellings_the_sources_use(ds, typed, expected):
+    at = find(app(), typed)
+    assert not at.exception
+    listed = [o.content for o in at.get("button_group")[0].proto.options]
+    assert ds.feature(expected).props.name in listed
+    # A single answer, or a spelling that is a feature's alias, is selected at once.
+    if len(listed) == 1 or typed in ds.feature(expected).props.aliases:
+        assert at.query_params["feature"] == expected
+
+
+def test_state_survives_a_trip_to_another_page_and_back():
+    at = app({"layers": "border,energy", "basemap": "osm", "feature": "gwadar-port"})
+    at.switch_page("pages/figures.py").run()
+    at.query_params.clear()
+    at.switch_page("pages/map.py").run()
+    assert at.multiselect(key="w_layers").value == ["border", "energy"]
+    assert at.radio(key="w_basemap").value == "osm"
+    assert at.subheader[0].value == "Gwadar Port"

@@ -25,7 +25,7 @@ def test_citation_link_opens_its_document_with_that_passage_focused(ds):
     c = ds.feature("rimdan-gabd-free-trade-zone").props.citations[0]
     at = page("pages/sources.py", {"source": c.source, "cite": citation_key(c)})
     assert not at.exception
-    assert at.selectbox(key="doc").value == c.source
+    assert at.selectbox(key="w_doc").value == c.source
     html = doc_html(at)
     focused = html.split('class="atlas-mark atlas-focus"', 1)[1].split("</mark>", 1)[0]
     assert "preliminary agreement to establish a joint free trade zone" in focused
@@ -54,13 +54,13 @@ def test_unknown_source_or_citation_gives_a_notice(ds):
 
 def test_search_counts_hits_per_document_and_treats_regex_as_text(ds):
     at = page("pages/sources.py")
-    at.text_input(key="q").input("Gwadar").run()
+    at.text_input(key="w_q").input("Gwadar").run()
     expected = sum(s.text.count("Gwadar") for s in ds.sources.values())
     assert any(f"**{expected} hit(s)**" in m.value for m in at.markdown)
     counts = at.dataframe[1].value.set_index("source")["hits"]
     assert counts.sum() == expected
     assert counts["IPS Insights (Yamin)"] == ds.sources["ips-insights-yamin"].text.count("Gwadar")
-    at.text_input(key="q").input("(.*[").run()
+    at.text_input(key="w_q").input("(.*[").run()
     assert not at.exception
     assert any("**0 hit(s)**" in m.value for m in at.markdown)
 
@@ -102,8 +102,17 @@ def test_unknown_event_gives_a_notice_and_the_timeline():
 
 def test_timeline_filters_keep_the_page_working(ds):
     at = page("pages/timeline.py")
-    at.multiselect(key="topics").set_value([]).run()
+    at.multiselect(key="w_topics").set_value([]).run()
     assert not at.exception and "No event matches these filters" in at.info[0].value
-    at.multiselect(key="topics").set_value(["energy"]).run()
-    at.radio(key="period").set_value("all").run()
+    at.multiselect(key="w_topics").set_value(["energy"]).run()
+    at.radio(key="w_period").set_value("all").run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_timeline_event_list_follows_the_filters_and_the_address(ds):
+    at = page("pages/timeline.py", {"topics": "energy", "period": "all"})
+    energy = [e.id for e in ds.events if e.topic == "energy"]
+    assert sorted(at.selectbox(key="w_event").options) != []
+    assert len(at.selectbox(key="w_event").options) == len(energy)
+    at.multiselect(key="w_topics").set_value(["energy", "trade"]).run()
+    assert set(at.query_params["topics"].split(",")) == {"trade", "energy"}

@@ -80,12 +80,10 @@ def test_every_feature_can_be_clicked_and_shows_all_its_citations(page, app_serv
         close_popup(frame)
 
 
-def test_picker_moves_the_map_to_the_feature(page, app_server):
+def test_finder_moves_the_map_to_the_feature(page, app_server):
     page.goto(app_server.url)
     frame = map_frame(page)
-    picker = page.locator(".st-key-picker")
-    picker.click()
-    page.keyboard.type("Chabahar Port")
+    page.locator(".st-key-w_find input").fill("chabahar port")
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Chabahar Port")
     frame.wait_for_function("Math.abs(window.map.getCenter().lng - 60.613) < 0.01")

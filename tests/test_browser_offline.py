@@ -44,13 +44,13 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
 
     nav.get_by_text("Sources", exact=True).click()
     expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible(timeout=60_000)
-    page.locator(".st-key-doc input").click()
+    page.locator(".st-key-w_doc input").click()
     page.keyboard.type("Rising Ties")
     page.keyboard.press("Enter")
     expect(page.locator(".atlas-doc")).to_be_visible(timeout=30_000)
     page.get_by_role("tab", name="Search all documents").click()
-    page.locator(".st-key-q input").fill("pipeline")
-    page.locator(".st-key-q input").press("Enter")
+    page.locator(".st-key-w_q input").fill("pipeline")
+    page.locator(".st-key-w_q input").press("Enter")
     expect(page.get_by_text("hit(s) for")).to_be_visible()
 
     nav.get_by_text("About the data", exact=True).click()

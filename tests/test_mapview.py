@@ -58,8 +58,11 @@ def test_hidden_layer_is_not_drawn(ds):
 def test_status_sets_dashes_and_schematic_lines_get_a_band(ds):
     planned = feature_geojson(ds, ds.feature("ip-gas-pipeline-pakistan-leg"))
     built = feature_geojson(ds, ds.feature("ip-gas-pipeline-iran-leg"))
-    assert planned["properties"]["style"]["dashArray"] == "3 7"
-    assert "dashArray" not in built["properties"]["style"]
+    assert planned["properties"]["look"]["dashArray"] == "3 7"
+    assert "dashArray" not in built["properties"]["look"]
+    # What a click reaches is the undashed, wide, unseen line over the drawn one.
+    assert "dashArray" not in planned["properties"]["style"]
+    assert planned["properties"]["style"]["opacity"] == 0
     html = build_map(ds, ["energy"]).get_root().render()
     assert html.count("atlas-schematic-band") == 4  # the four energy lines are schematic
 

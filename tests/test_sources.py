@@ -29,12 +29,27 @@ def test_folded_text_offsets_point_into_the_original():
     assert folded.span(2, 5) == (3, 6)
 
 
-def test_search_is_case_insensitive_and_on_whole_words():
+def test_search_is_case_insensitive_and_matches_word_starts():
     hits = search({"doc": TEXT}, "trade")
     # A hyphen ends a word, as in `grep -w`: "Trade-offs" holds the word "Trade".
     assert [TEXT[h.start : h.end] for h in hits] == ["Trade", "Trade", "trade"]
-    assert search({"doc": TEXT}, "trad") == []
+    # A prefix finds the whole word it begins; the middle of a word is never a hit.
+    assert [TEXT[h.start : h.end] for h in search({"doc": TEXT}, "trad")] == [
+        "Trade",
+        "Trade",
+        "trade",
+    ]
     assert search({"doc": TEXT}, "rade") == []
+    # In double quotes, whole words only.
+    assert search({"doc": TEXT}, '"trad"') == []
+    assert len(search({"doc": TEXT}, '"trade"')) == 3
+
+
+def test_prefix_search_finds_smuggling_and_smuggled(ds):
+    texts = {s.id: s.text for s in ds.sources.values()}
+    found = {texts[h.source_id][h.start : h.end].lower() for h in search(texts, "smuggl")}
+    assert found == {"smuggling", "smuggled"}
+    assert len(search(texts, "smuggl")) == 7
 
 
 def test_search_phrase_spans_line_breaks():
@@ -53,11 +68,13 @@ def test_search_treats_regex_characters_as_text():
 
 def test_search_counts_hits_per_document():
     hits = search({"a": "gas gas Gas", "b": "gasoline", "c": "no"}, "gas")
+    assert [h.source_id for h in hits] == ["a", "a", "a", "b"]
+    hits = search({"a": "gas gas Gas", "b": "gasoline", "c": "no"}, '"gas"')
     assert [h.source_id for h in hits] == ["a", "a", "a"]
 
 
 def test_search_real_sources_for_border_market(ds):
     texts = {s.id: s.text for s in ds.sources.values()}
-    hits = search(texts, "border market")
+    hits = search(texts, '"border market"')
     assert {h.source_id for h in hits} == {"complex-partnership"}
     assert len(search(texts, "Gwadar")) == sum(t.count("Gwadar") for t in texts.values())

@@ -7,11 +7,16 @@ from datetime import date
 from geo.timeline import date_label, extent, filter_events, timeline_chart
 
 
-def test_one_trace_per_event(ds):
+def test_one_shape_per_event_and_a_click_target_on_every_bar(ds):
     d = timeline_chart(ds, filter_events(ds)).figure.to_dict()
     dated = [e for e in ds.events if e.date is not None]
-    assert len(d["data"]) == len(dated) >= 12
-    assert sorted(t["customdata"][0] for t in d["data"]) == sorted(e.id for e in dated)
+    drawn = [t for t in d["data"] if t["type"] == "bar" or t.get("marker", {}).get("symbol")]
+    assert len(drawn) == len(dated) >= 12
+    assert sorted(t["customdata"][0] for t in drawn) == sorted(e.id for e in dated)
+    bars = {t["customdata"][0] for t in d["data"] if t["type"] == "bar"}
+    targets = [t for t in d["data"] if t["type"] == "scatter" and t["customdata"][0] in bars]
+    assert {t["customdata"][0] for t in targets} == bars
+    assert all(t["marker"]["size"] >= 18 for t in targets)
 
 
 def test_undated_events_are_listed_apart_never_placed_on_a_year(ds):
@@ -24,12 +29,13 @@ def test_undated_events_are_listed_apart_never_placed_on_a_year(ds):
 
 def test_year_precision_events_are_drawn_as_the_whole_year(ds):
     d = timeline_chart(ds, filter_events(ds)).figure.to_dict()
-    by_id = {t["customdata"][0]: t for t in d["data"]}
+    by_id = {t["customdata"][0]: t for t in d["data"] if t["type"] == "bar"}
+    day_ms = 86_400_000
     year = by_id["pipeline-iran-leg-completed-2013"]
-    assert [str(x) for x in year["x"]] == ["2013-01-01", "2014-01-01"]
+    assert (str(year["base"][0]), year["x"][0]) == ("2013-01-01", 365 * day_ms)
     month = by_id["pipeline-phase1-approved-2024-03"]
-    assert [str(x) for x in month["x"]] == ["2024-03-01", "2024-04-01"]
-    day = by_id["islamabad-mou-2026-06-18"]
+    assert (str(month["base"][0]), month["x"][0]) == ("2024-03-01", 31 * day_ms)
+    day = {t["customdata"][0]: t for t in d["data"]}["islamabad-mou-2026-06-18"]
     assert [str(x) for x in day["x"]] == ["2026-06-18"] and day["mode"] == "markers"
 
 

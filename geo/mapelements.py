@@ -1,0 +1,205 @@
+"""The map's own Leaflet elements for folium: a GeoJSON layer and a legend control.
+
+Folium's own Popup needs jQuery and its Tooltip puts raw text inside a JavaScript template
+literal, so features are drawn by `AtlasGeoJson`: data reaches the page only through Jinja's
+`tojson` (which escapes <, >, & and quotes) and every text from the data is HTML-escaped
+before it becomes popup or tooltip markup (geo/mapview.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+class AtlasGeoJson(MacroElement):
+    """A Leaflet GeoJSON layer whose styles, symbols, tooltips and popups come in the data.
+
+    Interactive features are reachable from the keyboard and named for screen readers: every
+    symbol and line takes focus with its feature's name, and Enter or Space on it fires the
+    same click a pointer does, so the popup opens and the page's panel and address follow.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            interactive: {{ this.interactive|tojson }},
+            style: function (f) { return f.properties.style || {}; },
+            pointToLayer: function (f, latlng) {
+                var s = f.properties.symbol;
+                if (s) {
+                    return L.marker(latlng, {
+                        icon: L.divIcon({className: s.className, html: s.html,
+                                         iconSize: [s.size, s.size], iconAnchor: s.anchor}),
+                        title: f.properties.name, alt: f.properties.name, riseOnHover: true,
+                        zIndexOffset: s.stack || 0,
+                        interactive: {{ this.interactive|tojson }}, keyboard: {{ this.interactive|tojson }}
+                    });
+                }
+                if (f.properties.label) {
+                    return L.marker(latlng, {
+                        icon: L.divIcon({className: 'atlas-label', html: f.properties.label, iconSize: null}),
+                        interactive: false, keyboard: false
+                    });
+                }
+                return L.circleMarker(latlng, f.properties.style || {});
+            },
+            onEachFeature: function (f, layer) {
+                if (f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true, direction: 'top'}); }
+                if (f.properties.popup) {
+                    // No wider than the map less a margin: a phone's map is under 380 px.
+                    var host = {{ this._parent.get_name() }};
+                    var room = host.getSize ? host.getSize().x - 60 : 380;
+                    layer.bindPopup(f.properties.popup, {maxWidth: Math.min(380, room),
+                                                         minWidth: Math.min(240, room)});
+                }
+                if (!{{ this.interactive|tojson }} || !f.properties.id) { return; }
+                layer.on('add', function () {
+                    var el = layer.getElement ? layer.getElement() : null;
+                    if (!el) { return; }
+                    el.setAttribute('tabindex', '0');
+                    el.setAttribute('role', 'button');
+                    el.setAttribute('aria-label', f.properties.name);
+                    el.addEventListener('keydown', function (ev) {
+                        if (ev.key !== 'Enter' && ev.key !== ' ') { return; }
+                        // Leaflet's own Enter handler fires a click that does not reach the
+                        // layer group, where the page listens: fire one that does, instead.
+                        ev.preventDefault();
+                        ev.stopPropagation();
+                        var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+                        layer.fire('click', {latlng: at, originalEvent: ev}, true);
+                    });
+                });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, features: list[dict[str, Any]], interactive: bool = True, name: str = "layer"
+    ):
+        super().__init__()
+        self._name = "AtlasGeoJson"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.interactive = interactive
+        self.layer_name = name
+
+
+class Legend(MacroElement):
+    """A legend control, folded shut until asked for; its HTML is ours, never data."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: 'bottomright'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'atlas-legend');
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+            // A popup is what the reader came for: fold the legend out of its way.
+            map.on('popupopen', function () {
+                var details = legend.getContainer().querySelector('details');
+                if (details) { details.open = false; }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+class Chooser(MacroElement):
+    """ "Also here": a popup lists the other features within a few pixels of the click.
+
+    Lines share stretches (the pipeline's first phase runs under its Pakistani leg) and at an
+    overview zoom a crossing, a market and three routes meet within a few pixels: whatever is
+    drawn on top would take every click. The popup of the feature clicked names the others
+    there, each a button that selects it as a click on it would.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var TOLERANCE = {{ this.tolerance|tojson }};
+            var lastClick = null;
+            function features() {
+                var out = [];
+                map.eachLayer(function (l) {
+                    if (l.feature && l.feature.properties && l.feature.properties.id &&
+                        l.feature.properties.popup) { out.push(l); }
+                });
+                return out;
+            }
+            function distance(layer, pt) {
+                if (layer.getLatLng) {
+                    var el = layer.getElement();
+                    if (!el) { return Infinity; }
+                    var r = el.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+                    var c = L.point(r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top);
+                    return Math.max(0, c.distanceTo(pt) - r.width / 2);
+                }
+                var best = Infinity;
+                var rings = L.LineUtil.isFlat(layer.getLatLngs()) ? [layer.getLatLngs()] : layer.getLatLngs();
+                rings.forEach(function (ring) {
+                    for (var i = 1; i < ring.length; i++) {
+                        var a = map.latLngToContainerPoint(ring[i - 1]), b = map.latLngToContainerPoint(ring[i]);
+                        best = Math.min(best, L.LineUtil.pointToSegmentDistance(pt, a, b));
+                    }
+                });
+                return best;
+            }
+            map.on('preclick', function (e) { lastClick = e.containerPoint; });
+            map.on('popupopen', function (e) {
+                var source = e.popup._source;
+                if (!lastClick || !source || !source.feature) { return; }
+                var pt = lastClick;
+                lastClick = null;
+                var others = features().filter(function (l) {
+                    return l !== source && l.feature.properties.id !== source.feature.properties.id &&
+                        distance(l, pt) <= TOLERANCE;
+                });
+                // Always from the feature's own popup text, so no earlier chooser lingers.
+                var node = L.DomUtil.create('div');
+                node.innerHTML = source.feature.properties.popup;
+                if (others.length) {
+                    var box = L.DomUtil.create('div', 'atlas-also', node);
+                    box.appendChild(document.createTextNode('Also here: '));
+                    others.forEach(function (l) {
+                        var b = L.DomUtil.create('button', 'atlas-also-item', box);
+                        b.type = 'button';
+                        b.textContent = l.feature.properties.name;
+                        b.setAttribute('data-feature', l.feature.properties.id);
+                        L.DomEvent.on(b, 'click', function (ev) {
+                            L.DomEvent.stop(ev);
+                            var at = l.getLatLng ? l.getLatLng() : e.popup.getLatLng();
+                            l.fire('click', {latlng: at, originalEvent: ev}, true);
+                        });
+                    });
+                }
+                e.popup.setContent(node);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tolerance: int = 8):
+        super().__init__()
+        self._name = "Chooser"
+        self.tolerance = tolerance

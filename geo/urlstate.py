@@ -1,0 +1,173 @@
+"""What each page's address carries, read and written by small pure functions.
+
+Each page keeps its reader's state (layers, basemap, selection; the open document and query;
+the timeline's filters) in one frozen value. `*_from_query(params)` turns an address's query
+parameters into that value plus notices naming whatever was not understood; `*_to_query(state)`
+turns it back, leaving out what equals the default, so a copied link restores the view and
+the plain address means the plain page. Nothing here touches Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from geo.params import int_param
+
+Params = Mapping[str, str]
+
+
+def _names(raw: str) -> list[str]:
+    return [name for name in raw.split(",") if name]
+
+
+@dataclass(frozen=True)
+class MapState:
+    """The map page: which layers and basemap are shown and which feature is selected."""
+
+    layers: tuple[str, ...]
+    basemap: str = "offline"
+    feature: str | None = None
+
+
+def map_from_query(
+    params: Params, layers: Sequence[str], basemaps: Sequence[str], features: Sequence[str]
+) -> tuple[MapState, list[str]]:
+    """The map's state from ?feature=, ?layers=, ?basemap=; unknown values are named, not kept."""
+    notices: list[str] = []
+    feature = params.get("feature")
+    if feature is not None and feature not in features:
+        notices.append(f"No feature has the id “{feature}”; showing the plain map.")
+        feature = None
+    shown = list(layers)
+    if "layers" in params:
+        asked = _names(params["layers"])
+        unknown = [name for name in asked if name not in layers]
+        if unknown:
+            notices.append(f"Unknown layer(s) {', '.join(unknown)} in the link were left out.")
+        shown = [name for name in layers if name in asked]
+    basemap = params.get("basemap", "offline")
+    if basemap not in basemaps:
+        notices.append(f"Unknown basemap “{basemap}”; using the offline outlines.")
+        basemap = "offline"
+    return MapState(tuple(shown), basemap, feature), notices
+
+
+def map_to_query(state: MapState, layers: Sequence[str]) -> dict[str, str]:
+    """The query parameters that restore `state`; the defaults are left out."""
+    params: dict[str, str] = {}
+    if state.feature:
+        params["feature"] = state.feature
+    if list(state.layers) != list(layers):
+        params["layers"] = ",".join(state.layers)
+    if state.basemap != "offline":
+        params["basemap"] = state.basemap
+    return params
+
+
+@dataclass(frozen=True)
+class SourcesState:
+    """The Sources page: the open document, the passage in focus and the search text."""
+
+    doc: str | None = None
+    focus: str | None = None  # a citation's key, or "hit-N" for the query's N-th hit
+    q: str = ""
+
+
+def sources_from_query(
+    params: Params, sources: Sequence[str], citation_keys: Mapping[str, set[str]]
+) -> tuple[SourcesState, list[str]]:
+    """The Sources page's state from ?source=, ?cite=, ?hit=, ?q=."""
+    notices: list[str] = []
+    doc = params.get("source")
+    if doc is not None and doc not in sources:
+        notices.append(f"No source has the id “{doc}”.")
+        doc = None
+    focus = params.get("cite")
+    if focus and doc and focus not in citation_keys.get(doc, set()):
+        notices.append(
+            "That citation is not in this document any more; the document is shown whole."
+        )
+        focus = None
+    hit = int_param(params.get("hit"), 0, 10**6)
+    if not focus and doc and hit is not None:
+        focus = f"hit-{hit}"
+    return SourcesState(doc, focus if doc else None, params.get("q", "")), notices
+
+
+def sources_to_query(state: SourcesState) -> dict[str, str]:
+    """The query parameters that restore `state`."""
+    params: dict[str, str] = {}
+    if state.doc:
+        params["source"] = state.doc
+        if state.focus:
+            key, _, n = state.focus.partition("-")
+            if key == "hit" and int_param(n, 0, 10**6) is not None:
+                params["hit"] = n
+            else:
+                params["cite"] = state.focus
+    if state.q:
+        params["q"] = state.q
+    return params
+
+
+@dataclass(frozen=True)
+class TimelineState:
+    """The Timeline page: its filters and the event being read."""
+
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+    period: str = "recent"
+    event: str | None = None
+    defaults: tuple[tuple[str, ...], tuple[str, ...]] = field(default=((), ()), compare=False)
+
+
+def timeline_from_query(
+    params: Params,
+    topics: Sequence[str],
+    sources: Sequence[str],
+    periods: Sequence[str],
+    events: Sequence[str],
+) -> tuple[TimelineState, list[str]]:
+    """The timeline's state from ?event=, ?topics=, ?sources=, ?period=."""
+    notices: list[str] = []
+    event = params.get("event")
+    if event is not None and event not in events:
+        notices.append(f"No event has the id “{event}”.")
+        event = None
+
+    def chosen(key: str, known: Sequence[str], what: str) -> tuple[str, ...]:
+        if key not in params:
+            return tuple(known)
+        asked = _names(params[key])
+        unknown = [a for a in asked if a not in known]
+        if unknown:
+            notices.append(f"Unknown {what} {', '.join(unknown)} in the link were left out.")
+        return tuple(k for k in known if k in asked)
+
+    period = params.get("period", periods[0])
+    if period not in periods:
+        notices.append(f"Unknown period “{period}”; showing {periods[0]}.")
+        period = periods[0]
+    state = TimelineState(
+        chosen("topics", topics, "topic(s)"),
+        chosen("sources", sources, "source(s)"),
+        period,
+        event,
+        defaults=(tuple(topics), tuple(sources)),
+    )
+    return state, notices
+
+
+def timeline_to_query(state: TimelineState, periods: Sequence[str]) -> dict[str, str]:
+    """The query parameters that restore `state`; the defaults are left out."""
+    params: dict[str, str] = {}
+    if state.event:
+        params["event"] = state.event
+    if state.topics != state.defaults[0]:
+        params["topics"] = ",".join(state.topics)
+    if state.sources != state.defaults[1]:
+        params["sources"] = ",".join(state.sources)
+    if state.period != periods[0]:
+        params["period"] = state.period
+    return params
