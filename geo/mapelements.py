@@ -203,3 +203,76 @@ class Chooser(MacroElement):
         super().__init__()
         self._name = "Chooser"
         self.tolerance = tolerance
+
+
+class Halo(MacroElement):
+    """The selected feature's halo, drawn by the map itself: no server round trip, no re-send.
+
+    The halo follows two things: a click or Enter on a feature (its popup opens at once and the
+    halo with it), and the address bar of the page around the map, which the page keeps in step
+    with the selection (`?feature=`): a feature found by name, a link opened, or Back all reach
+    the map that way, without the map being rebuilt or sent again.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var STYLE = {{ this.style|tojson }};
+            var halo = null, shown = null;
+            function layersOf(id) {
+                var out = [];
+                map.eachLayer(function (l) {
+                    if (l.feature && l.feature.properties && l.feature.properties.id === id &&
+                        l.feature.properties.popup) { out.push(l); }
+                });
+                return out;
+            }
+            function show(id) {
+                if (id === shown) { return; }
+                if (halo) { map.removeLayer(halo); halo = null; }
+                shown = id;
+                var found = id ? layersOf(id) : [];
+                if (!found.length) { return; }
+                var l = found[0];
+                halo = l.getLatLng
+                    ? L.circleMarker(l.getLatLng(), {radius: 16, color: STYLE.color, weight: 4,
+                                                      fill: false, interactive: false,
+                                                      className: STYLE.className})
+                    : L.geoJSON(l.feature.geometry, {interactive: false, style: function () {
+                          return {color: STYLE.color, weight: 10, opacity: 0.55,
+                                  className: STYLE.className};
+                      }});
+                halo.addTo(map);
+                if (halo.bringToBack) { halo.bringToBack(); }
+            }
+            function addressed() {
+                try {
+                    return new URLSearchParams(window.parent.location.search).get('feature');
+                } catch (err) {
+                    return null;  // not embedded in the atlas's page: only clicks draw it
+                }
+            }
+            map.on('popupopen', function (e) {
+                var s = e.popup._source;
+                if (s && s.feature && s.feature.properties.id) { show(s.feature.properties.id); }
+            });
+            var last = addressed();
+            show(last);
+            // The address changes by history.replaceState, which fires no event: look at it
+            // a few times a second (a string comparison; nothing is drawn unless it changed).
+            setInterval(function () {
+                var now = addressed();
+                if (now !== last) { last = now; show(now); }
+            }, {{ this.interval_ms|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, color: str = "#f1c40f", interval_ms: int = 300):
+        super().__init__()
+        self._name = "Halo"
+        self.style = {"color": color, "className": "atlas-halo"}
+        self.interval_ms = interval_ms

@@ -1,7 +1,7 @@
 """The map: a folium.Map of the atlas's layers, drawn with nothing but self-served Leaflet.
 
 This module assembles the map: basemaps, the features as GeoJSON with their escaped popups and
-tooltips, the selection's halo. The Leaflet elements live in geo/mapelements.py, the style
+tooltips; the selection's halo is drawn by the map's own script (Halo). The Leaflet elements live in geo/mapelements.py, the style
 tables (and the legend made from them) in geo/mapstyle.py, the view maths beside the layers
 in geo/layers.py.
 """
@@ -16,7 +16,7 @@ from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.layers import bounds_of, view_for
-from geo.mapelements import AtlasGeoJson, Chooser, Legend
+from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend
 from geo.mapstyle import (
     KIND_COLOUR,
     POINT_STACK,
@@ -39,7 +39,6 @@ __all__ = [
     "STATUS_DASH",
     "build_map",
     "feature_geojson",
-    "highlight_group",
     "legend_html",
     "popup_html",
     "tooltip_html",
@@ -243,6 +242,9 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         m.add_child(AtlasGeoJson([feature_geojson(ds, f) for f in ordered], name=layer.name))
     m.add_child(Legend(legend_html(ds)))
     m.add_child(Chooser())
+    # The selection's halo is the map's own business (a click, or the address's ?feature=),
+    # so that a selection changes nothing the server sends: see Halo.
+    m.add_child(Halo())
     # The opening view fits what is shown, at the map's real size in the browser: the same
     # features fill a laptop's map and a phone's. The padding keeps them clear of the zoom
     # buttons (top left), the scale (bottom left) and the folded legend (bottom right).
@@ -252,44 +254,3 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
             [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)
         )
     return m
-
-
-def highlight_group(ds: Dataset, feature_id: str | None) -> folium.FeatureGroup:
-    """The selected feature's halo, added to the live map without rebuilding it."""
-    group = folium.FeatureGroup(name="selection")
-    feature = ds.feature(feature_id) if feature_id else None
-    if feature is None:
-        return group
-    if feature.geometry["type"] == "Point":
-        lon, lat = feature.geometry["coordinates"][:2]
-        folium.CircleMarker(
-            [lat, lon],
-            radius=16,
-            color="#f1c40f",
-            weight=4,
-            fill=False,
-            interactive=False,
-            class_name="atlas-halo",
-        ).add_to(group)
-    else:
-        group.add_child(
-            AtlasGeoJson(
-                [
-                    {
-                        "type": "Feature",
-                        "properties": {
-                            "style": {
-                                "color": "#f1c40f",
-                                "weight": 10,
-                                "opacity": 0.55,
-                                "className": "atlas-halo",
-                            }
-                        },
-                        "geometry": feature.geometry,
-                    }
-                ],
-                interactive=False,
-                name="halo",
-            )
-        )
-    return group

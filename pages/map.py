@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.finder import find, is_exact
 from geo.layers import view_for
-from geo.mapview import BASEMAPS, build_map, highlight_group
+from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
 from geo.text import md
@@ -20,6 +20,7 @@ from pages._shared import dataset, problem_banner
 
 PAGE = "map"
 MAP_KEY = "atlas_map"
+PANEL = "feature-panel"  # the fragment a click reruns: the panel and the address, not the map
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
 read = partial(
@@ -68,6 +69,9 @@ def on_map_click() -> None:
     if feature_id and ds.feature(feature_id):
         # A click selects without moving the map: the reader is looking where they clicked.
         select(feature_id, move=False)
+        # Only the panel follows: the map drew the popup and the halo itself, and sending it
+        # again would cost ~110 KB and a full run per click (issue 10).
+        st.rerun(PANEL)
 
 
 def latest_source_date(ds: Dataset) -> str:
@@ -180,9 +184,9 @@ map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
     view = st.session_state.get("map_view")
-    # A fresh map each run, on purpose: a map kept across reruns gathers the selection's halo
-    # group that st_folium attaches to it, so its script changes and the component remounts
-    # (losing the reader's view and popup). Building one costs about 2 ms.
+    # The map's script depends on the layers and basemap only, never on the selection, so
+    # that a full run after a click sends the same map and the component keeps the reader's
+    # view and popup. Building it costs a few ms (geo/foliumfast.py).
     st_folium(
         build_map(ds, list(state.layers), state.basemap),
         key=MAP_KEY,
@@ -191,7 +195,6 @@ with map_col:
         returned_objects=["last_active_drawing"],
         center=view[0] if view else None,
         zoom=view[1] if view else None,
-        feature_group_to_add=highlight_group(ds, state.feature),
         on_change=on_map_click,
     )
     st.caption(
@@ -200,10 +203,17 @@ with map_col:
         "route whose real alignment is not public. The legend is folded at the map's bottom right."
     )
 
-with panel_col:
-    render_panel(ds.feature(state.feature) if state.feature else None)
 
-_state.publish(PAGE, write)
+@st.fragment(key=PANEL)
+def panel() -> None:
+    """What a click changes: the panel, and the address (so that a copied link keeps it)."""
+    selected = _state.get(PAGE).feature
+    render_panel(ds.feature(selected) if selected else None)
+    _state.publish(PAGE, write)
+
+
+with panel_col:
+    panel()
 
 # --- Download this map (issue 12): a cited static image of the layers shown, opening view. ---
 from geo.charts import file_name as _map_file_name  # noqa: E402

@@ -165,6 +165,7 @@ class Session:
         # The page as shown: delta path -> (element type, text, fragment id).
         self.screen: dict[tuple, tuple[str, str, str]] = {}
         self.run_paths: set[tuple] = set()
+        self.run_elements: list[tuple[str, str]] = []
         self.finished = asyncio.Event()
         self.panel_event = asyncio.Event()
         self.expect: Expected | None = None
@@ -226,6 +227,8 @@ class Session:
                 rs.fragment_id = self.widget_fragment
         self.finished.clear()
         self.run_paths = set()
+        # What this run sent, in order: (element type, fragment id or "" for a full run).
+        self.run_elements = []
         if self.broken:
             raise ConnectionError(self.broken)
         await self.ws.send(msg.SerializeToString())
@@ -254,6 +257,7 @@ class Session:
             # A message this client holds already; none the panel needs is large enough.
             self.stats.cache_hits += 1
             self.run_paths.add(tuple(msg.metadata.delta_path))
+            self.run_elements.append(("ref_hash", ""))
         elif kind == "navigation":
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
@@ -274,6 +278,7 @@ class Session:
             return
         element = delta.new_element
         etype = element.WhichOneof("type")
+        self.run_elements.append((etype, delta.fragment_id))
         text = ""
         if etype == "component_instance":
             inst = element.component_instance

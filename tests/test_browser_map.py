@@ -106,3 +106,59 @@ def test_map_page_sends_no_request_beyond_the_app(page, app_server, ds):
     expect(page.get_by_text("Validator: the data is sound")).to_be_visible()
     assert len(requests) > 20
     assert outside(requests, app_server) == []
+
+
+def _halo_at(frame) -> list[float] | None:
+    """The halo's centre in the map frame, or None when no halo is drawn."""
+    return frame.evaluate(
+        """() => {
+            const el = document.querySelector('.atlas-halo');
+            if (!el) return null;
+            const r = el.getBoundingClientRect();
+            return [r.left + r.width / 2, r.top + r.height / 2];
+        }"""
+    )
+
+
+def _symbol_at(frame, feature_id: str) -> list[float]:
+    return frame.evaluate(
+        """(fid) => {
+            const r = document.querySelector(`.atlas-sym-shape[data-feature="${fid}"]`)
+                .getBoundingClientRect();
+            return [r.left + r.width / 2, r.top + r.height / 2];
+        }""",
+        feature_id,
+    )
+
+
+def test_a_click_keeps_the_same_map_and_the_halo_follows_click_and_finder(page, app_server, ds):
+    """The map is not sent again on a click (the frame's own state survives it); the halo is
+    drawn by the map on the clicked feature, and on a feature found by name via the address."""
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    assert _halo_at(frame) is None
+    frame.evaluate("() => { window.__sameMap = true; }")
+    taftan = ds.feature("taftan-mirjaveh-crossing")
+    click_feature(page, frame, taftan)
+    page.wait_for_function("() => location.search.includes('feature=taftan-mirjaveh-crossing')")
+    assert frame.evaluate("() => window.__sameMap === true"), "the map was rebuilt by a click"
+    halo, symbol = _halo_at(frame), _symbol_at(frame, taftan.id)
+    assert halo is not None and abs(halo[0] - symbol[0]) < 3 and abs(halo[1] - symbol[1]) < 3
+    close_popup(frame)
+
+    page.locator(".st-key-w_find input").fill("Gwadar port")
+    page.keyboard.press("Enter")
+    expect(page.locator(".st-key-panel h3")).to_have_text("Gwadar Port")
+    frame = map_frame(page)
+    frame.wait_for_function(
+        """() => {
+            const h = document.querySelector('.atlas-halo'),
+                  s = document.querySelector('.atlas-sym-shape[data-feature="gwadar-port"]');
+            if (!h || !s) return false;
+            const a = h.getBoundingClientRect(), b = s.getBoundingClientRect();
+            return Math.abs(a.left + a.width / 2 - b.left - b.width / 2) < 3
+                && Math.abs(a.top + a.height / 2 - b.top - b.height / 2) < 3;
+        }""",
+        timeout=10_000,
+    )
+    assert frame.locator(".atlas-halo").count() == 1

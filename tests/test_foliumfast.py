@@ -9,7 +9,7 @@ import jinja2
 import pytest
 
 from geo import foliumfast
-from geo.mapview import build_map, highlight_group
+from geo.mapview import build_map
 
 
 @pytest.fixture
@@ -30,7 +30,6 @@ def fixed_ids(monkeypatch):
 def render(ds, fixed_ids) -> tuple[str, list]:
     fixed_ids()
     m = build_map(ds, [layer.name for layer in ds.layers])
-    highlight_group(ds, ds.features[1].id).add_to(m)
     root = m.get_root()
     html = root.render()
     return html, [child._template for child in root.script._children.values()]

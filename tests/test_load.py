@@ -31,6 +31,31 @@ def test_two_sessions_click_and_every_panel_is_right(app_server):
     assert "Traceback" not in app_server.log()
 
 
+def test_a_click_reruns_the_panel_and_the_address_not_the_map(app_server):
+    """The click's reply holds the panel (heading, quotes) and the new address, and neither the
+    map component nor anything else of the page: the map drew its own popup and halo."""
+    feats = load.expectations()
+
+    async def scenario():
+        session = load.Session(app_server.url, load.Stats())
+        await session.open()
+        try:
+            sent = [etype for etype, _ in session.run_elements]
+            assert "component_instance" in sent  # the first run sends the map
+            for f in feats[:3]:
+                await session.click(f)
+                sent = [etype for etype, _ in session.run_elements]
+                assert "heading" in sent and "markdown" in sent, f.feature_id
+                # Only the fragment's elements: none of the page's own, none as a cache ref.
+                outside = [etype for etype, fragment in session.run_elements if not fragment]
+                assert outside == [], f"{f.feature_id}: a full run sent {outside[:5]}"
+                assert f"feature={f.feature_id}" in session.query
+        finally:
+            await session.close()
+
+    load.run_coroutine(scenario())
+
+
 def test_a_panel_of_another_feature_is_caught(app_server):
     """Click one feature but expect another's panel: the generator must say so, not wait."""
     feats = load.expectations()
