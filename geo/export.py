@@ -126,7 +126,7 @@ Licences and credits
 
 def readme_text(ds: Dataset, on: date, features: list[Feature] | None = None) -> str:
     """The pack's README: what each file is, the licences, the data's date and the export's."""
-    border = next((f for f in ds.features if f.props.kind == "border"), None)
+    border = next((f for f in (features or ds.features) if f.props.kind == "border"), None)
     provenance = ds.context.get("provenance", {})
     ids = list(ds.sources) if features is None else _source_ids_of(features)
     return README.format(

@@ -244,8 +244,9 @@ class Halo(MacroElement):
                           return {color: STYLE.color, weight: 10, opacity: 0.55,
                                   className: STYLE.className};
                       }});
+                // On top, so that it shows over the pale schematic bands; being non-interactive,
+                // it takes no click from the features under it.
                 halo.addTo(map);
-                if (halo.bringToBack) { halo.bringToBack(); }
             }
             function addressed() {
                 try {

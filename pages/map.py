@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
 from geo.layers import view_for
 from geo.mapview import BASEMAPS, build_map
@@ -111,6 +112,17 @@ def render_panel(feature: Feature | None) -> None:
             st.markdown("**Events**")
             for line in panel.events:
                 st.markdown(f"- {line}")
+        st.download_button(
+            "Download this feature's data (ZIP)",
+            # Built only when asked for: a click on the map costs nothing for it.
+            data=lambda: pack_zip(ds, date.today(), [feature.id]),
+            file_name=pack_name(ds, [feature.id]),
+            mime="application/zip",
+            key="feature-pack",
+            help="Its geometry, every quote with its source, the events that name it and the "
+            "full text of each source it cites; a README says whose word each field is.",
+            on_click="ignore",
+        )
 
 
 before = st.session_state.get(f"state:{PAGE}")

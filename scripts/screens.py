@@ -1,6 +1,7 @@
 """Screenshots of the map's opening view at a laptop and a phone width, for the docs.
 
-Usage: uv run python scripts/screens.py PREFIX   (writes docs/screens/PREFIX-1280.png, -390.png)
+Usage: uv run python scripts/screens.py PREFIX   (writes docs/screens/PREFIX-1280.png, -390.png,
+and PREFIX-selected-1280.png: a line selected, its halo on the map and its panel beside it)
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def main(prefix: str) -> None:
             page.wait_for_timeout(1500)
             page.screenshot(path=out / f"{prefix}-{name}.png")
             page.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{server.url}/?feature=gwadar-gabd-transit-corridor")
+        frame = map_frame(page)
+        frame.wait_for_selector(".atlas-halo", state="attached")
+        page.locator(".st-key-panel h3").wait_for()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=out / f"{prefix}-selected-1280.png", full_page=True)
+        page.close()
         browser.close()
 
 

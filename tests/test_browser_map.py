@@ -162,3 +162,30 @@ def test_a_click_keeps_the_same_map_and_the_halo_follows_click_and_finder(page, 
         timeout=10_000,
     )
     assert frame.locator(".atlas-halo").count() == 1
+
+
+def test_a_feature_panel_downloads_that_feature_s_data(page, app_server, tmp_path, ds):
+    """The panel's ZIP holds the feature alone, its quotes' sources in full, and a README."""
+    import json
+    import zipfile
+
+    page.goto(f"{app_server.url}/?feature=polan-gabd-power-line")
+    expect(page.locator(".st-key-panel h3")).to_have_text(
+        ds.feature("polan-gabd-power-line").props.name
+    )
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download this feature's data").click()
+    name = download.value.suggested_filename
+    assert name.startswith("iran-pakistan-atlas-data-polan-gabd-power-line-") and name.endswith(
+        ".zip"
+    )
+    path = tmp_path / name
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as z:
+        layers = json.loads(z.read("layers.geojson"))
+        assert [f["id"] for f in layers["features"]] == ["polan-gabd-power-line"]
+        cited = {c.source for c in ds.feature("polan-gabd-power-line").props.citations}
+        texts = [n for n in z.namelist() if n.startswith("sources/")]
+        assert len(texts) >= len(cited) > 0
+        readme = z.read("README.txt").decode()
+        assert "not in this pack" in readme  # the border's provenance belongs to its own pack
