@@ -523,6 +523,8 @@ def cited_figure(
     default; the page passes `width=None` to fill its column, wrapping for `screen_width` px.
     """
     fig = go.Figure(chart.figure)
+    if width is None:
+        return screen_figure(fig, height)
     size = 14 if width else 12
     full_width = width or screen_width
     labels = category_labels(fig)
@@ -567,6 +569,78 @@ def cited_figure(
         y=-(axis_px + legend_px + 16) / plot_height, xanchor="left", yanchor="top", showarrow=False,
         align="left", font={"size": size, "color": "#3b3b3b"}, name="source-line",
     )  # fmt: skip
+    return fig
+
+
+def screen_figure(fig: go.Figure, height: int) -> go.Figure:
+    """The chart as the page shows it, legible from a 390 px phone to a wide screen.
+
+    The page does not know the reader's width, so nothing is laid out from it: Plotly sizes the
+    margins to the labels it draws (automargin), the legend sits under the title, and the title
+    is wrapped short. The sources, notes and dates are the page's captions under the chart,
+    where a phone wraps them like any text; every download (PNG, SVG, PDF, the ZIP) is drawn
+    by `cited_figure` at export size with all of them inside the image.
+    """
+    title = fig.layout.title.text or ""
+    lines = textwrap.wrap(title, 42) if "<br>" not in title else title.split("<br>")
+    # Labels beside a bar's end (900 km, the target's name) run past the plot, not cut at it.
+    for trace in fig.data:
+        if trace.type in ("bar", "scatter"):
+            trace.cliponaxis = False
+    # Headline numbers one under another, so that each title has the whole width of a phone.
+    numbers = [t for t in fig.data if t.type == "indicator"]
+    for i, trace in enumerate(numbers):
+        trace.domain = {
+            "x": [0, 1],
+            "y": [1 - (i + 0.9) / len(numbers), 1 - (i + 0.1) / len(numbers)],
+        }
+        trace.number.font.size = 48
+        # Every line of the title wrapped for a phone; a styled line (qualifier · source)
+        # wrapped in its own style.
+        wrapped = []
+        for line in (trace.title.text or "").split("<br>"):
+            styled = re.fullmatch(r"(<span[^>]*>)(.*)</span>", line, flags=re.S)
+            if styled:
+                wrapped += [f"{styled[1]}{x}</span>" for x in textwrap.wrap(styled[2], 36)]
+            else:
+                wrapped += textwrap.wrap(line, 28)
+        trace.title.text = "<br>".join(wrapped)
+        trace.title.font.size = 15
+    # Long legend names in two lines rather than cut at a phone's edge.
+    for trace in fig.data:
+        if (
+            trace.type != "indicator"
+            and trace.name
+            and len(trace.name) > 36
+            and "<br>" not in trace.name
+        ):
+            trace.name = "<br>".join(textwrap.wrap(trace.name, 36))
+    # The legend sits between the title and the plot; on a phone each entry may take a row.
+    entries = sum(
+        t.name.count("<br>") + 1
+        for t in fig.data
+        if t.type != "indicator" and t.showlegend is not False and t.name
+    )
+    fig.update_layout(
+        title={"text": "<br>".join(lines), "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": 10}, "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 90, "t": 24 + 22 * len(lines) + 26 * entries, "b": 10,
+                "autoexpand": True},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                "yref": "paper"},
+    )  # fmt: skip
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    # Long row labels (pipeline legs, timeline topics) in short lines, so that a phone's plot
+    # keeps its width and no label is cut at the left.
+    labels = category_labels(fig)
+    if any(len(label) > 16 for label in labels):
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=labels,
+            ticktext=["<br>".join(textwrap.wrap(label, 16)) for label in labels],
+        )
     return fig
 
 

@@ -149,16 +149,10 @@ def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
 
 
 def plotly_config(chart: Chart) -> dict:
-    """Plotly's own camera button: a telling file name, at export size."""
-    width, height = EXPORT_SIZE
+    """Plotly's mode bar, less what would copy a chart without its citations."""
     return {
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": f"iran-pakistan-atlas-{chart.id}",
-            "width": width,
-            "height": height,
-            "scale": 1,
-        },
+        # No camera: the page's own downloads draw the sources and dates into the image;
+        # Plotly's camera would copy the chart as shown, whose citations are captions.
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"],
     }

@@ -12,10 +12,12 @@ import streamlit as st
 from geo.charts import (
     CHART_COLUMNS,
     Chart,
+    basis_line,
     build_charts,
     cagr,
     chart_rows,
     cited_figure,
+    data_date,
     file_name,
     growth_chart,
     metric,
@@ -91,9 +93,16 @@ def prepared(_ds: Dataset, version: tuple, day: str) -> list[tuple[Chart, go.Fig
 def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
     with st.container(border=True, key=f"chart-{chart.id}"):
         st.plotly_chart(figure, config=plotly_config(chart), key=f"plot-{chart.id}")
+        # What the exported images carry inside them, as text a phone wraps.
         st.caption(md(source_line(ds, chart)))
         if chart.note:
             st.caption(md(chart.note))
+        if basis_line(chart):
+            st.caption(md(basis_line(chart)))
+        st.caption(
+            "Latest source date of the data shown: "
+            + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
+        )
         cols = st.columns([1, 1, 1, 1, 1])
         cols[0].download_button(
             "Download PNG",

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from geo.charts import cited_figure, file_name
+from geo.charts import cited_figure, data_date, file_name, source_line
 from geo.citations import citation_href
 from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
@@ -99,7 +99,12 @@ else:
         on_select=on_plot_select,
         selection_mode="points",
     )
+    st.caption(md(source_line(ds, chart)))
     st.caption(md(chart.note))
+    st.caption(
+        "Latest source date of the data shown: "
+        + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
+    )
 
 if undated:
     with st.expander(f"Dated only relative to the document ({len(undated)})", expanded=True):

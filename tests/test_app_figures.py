@@ -30,6 +30,23 @@ def test_figures_page_shows_every_chart_with_its_sources(ds):
     assert "Rasanah gives 12 (signed); TMP Staff, Oct 2025 gives 13 (drafted)" in text
 
 
+def test_under_each_chart_the_page_says_its_sources_and_data_date_and_offers_no_uncited_copy(ds):
+    """On screen the citations are captions a phone wraps; Plotly's camera, which would copy
+    the chart without them, is not offered (every download draws them into the image)."""
+    import json
+
+    from geo.charts import data_date
+
+    at = figures_page()
+    text = captions(at)
+    for chart in build_charts(ds):
+        latest = data_date(ds, chart.source_ids()) or "not stated by the sources"
+        assert f"Latest source date of the data shown: {latest}" in text, chart.id
+    for plot in at.get("plotly_chart"):
+        config = json.loads(plot.proto.config)
+        assert "toImage" in config["modeBarButtonsToRemove"]
+
+
 def test_every_chart_has_png_and_csv_downloads(ds):
     at = figures_page()
     keys = {b.proto.id.rsplit("-", 2)[-1] for b in at.get("download_button")}

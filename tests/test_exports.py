@@ -154,13 +154,23 @@ def test_every_chart_renders_whole_and_its_legend_clears_its_source_block(ds):
         assert _box(source_ink)[3] < EXPORT_SIZE[0] - 3, f"{chart.id}: source line cut at the right"
 
 
-def test_on_screen_citation_fits_a_840_px_column(ds):
-    """The on-screen chart's drawn-in citation was cut at about 840 px wide."""
-    for chart in export_charts(ds):
+@pytest.mark.parametrize("width", [320, 840])
+def test_on_screen_chart_keeps_its_title_and_category_labels_whole(ds, width):
+    """The page's charts were laid out for one width, and a phone cut their titles, labels and
+    legends. Rendered at a phone's and a laptop's column width, nothing is cut at the left
+    edge (category labels) and the title's first line has room (top rows have ink)."""
+    from geo.charts import build_charts
+    from geo.timeline import filter_events, timeline_chart
+
+    # What the pages show: the Figures page's charts and the Timeline page's chart.
+    for chart in [*build_charts(ds), timeline_chart(ds, filter_events(ds))]:
         fig = cited_figure(ds, chart, ON, width=None, height=620)
-        fig.update_layout(width=840)
-        img = np.asarray(Image.open(io.BytesIO(to_png(fig, 840, 620))).convert("RGB"))
-        assert not _ink(img)[:, -3:].any(), f"{chart.id}: cut at the right edge at 840 px"
+        assert not [a for a in fig.layout.annotations if a.name == "source-line"], chart.id
+        fig.update_layout(width=width)
+        img = np.asarray(Image.open(io.BytesIO(to_png(fig, width, 620))).convert("RGB"))
+        ink = _ink(img)
+        assert not ink[:, :2].any(), f"{chart.id}: cut at the left edge at {width} px"
+        assert ink[:60].any(), f"{chart.id}: no title at the top at {width} px"
 
 
 def test_a_hover_never_cuts_a_quote_before_its_figure(ds):
