@@ -61,5 +61,5 @@ def test_filters_by_topic_and_source(ds):
 
 def test_recent_view_names_what_it_leaves_out(ds):
     chart = timeline_chart(ds, filter_events(ds), since=2008)
-    assert "1 earlier event(s) lie left of this view (1947)" in chart.note
+    assert "1 earlier event(s) lie left of this view (1947" in chart.note
     assert chart.source_ids() and set(chart.source_ids()) <= set(ds.sources)
