@@ -220,6 +220,12 @@ class Halo(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }};
             var STYLE = {{ this.style|tojson }};
+            // Leaflet focuses the map on mouse-down; the page around the iframe then scrolled the
+            // map into view under the pointer, and a reader's first click landed elsewhere.
+            var box = map.getContainer();
+            box.focus = function (opts) {
+                HTMLElement.prototype.focus.call(box, Object.assign({preventScroll: true}, opts || {}));
+            };
             var halo = null, shown = null;
             function layersOf(id) {
                 var out = [];

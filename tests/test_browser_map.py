@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ARTIFACTS_DIR, click_feature, close_popup, map_frame, show
+from tests.browser import ARTIFACTS_DIR, MAP_IFRAME, click_feature, close_popup, map_frame, show
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +189,29 @@ def test_a_feature_panel_downloads_that_feature_s_data(page, app_server, tmp_pat
         assert len(texts) >= len(cited) > 0
         readme = z.read("README.txt").decode()
         assert "not in this pack" in readme  # the border's provenance belongs to its own pack
+
+
+def test_the_first_click_on_a_map_partly_below_the_fold_selects(chromium, app_server, ds):
+    """At 1280x800 the map's bottom is below the fold; focusing the map on mouse-down used to
+    scroll the page, so the first click landed beside the feature and selected nothing."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(app_server.url)
+        frame = map_frame(page)
+        frame.wait_for_timeout(500)
+        fid = "gabd-rimdan-crossing"
+        box = page.locator(MAP_IFRAME).bounding_box()
+        at = frame.evaluate(
+            """(fid) => { const r = document.querySelector(`.atlas-sym-shape[data-feature="${fid}"]`)
+                .getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }""",
+            fid,
+        )
+        assert box["y"] + box["height"] > 800  # the map does not fit: the case in question
+        scrolled = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollTop")
+        page.mouse.click(box["x"] + at[0], box["y"] + at[1])
+        expect(page.locator(".st-key-panel h3")).to_have_text(ds.feature(fid).props.name)
+        after = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollTop")
+        assert after == scrolled
+    finally:
+        context.close()
