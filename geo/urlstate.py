@@ -21,6 +21,31 @@ def _names(raw: str) -> list[str]:
     return [name for name in raw.split(",") if name]
 
 
+def _known_id(
+    params: Params, key: str, known: Sequence[str], notice: str, notices: list[str]
+) -> str | None:
+    """`params[key]` if it names one of `known`; else None, with `notice` (its {} the value)."""
+    value = params.get(key)
+    if value is not None and value not in known:
+        notices.append(notice.format(value))
+        return None
+    return value
+
+
+def _chosen(
+    params: Params, key: str, known: Sequence[str], what: str, notices: list[str]
+) -> tuple[str, ...]:
+    """The names of `known` that `params[key]` lists (all when absent), in their own order;
+    unknown names are named in a notice and left out."""
+    if key not in params:
+        return tuple(known)
+    asked = _names(params[key])
+    unknown = [name for name in asked if name not in known]
+    if unknown:
+        notices.append(f"Unknown {what} {', '.join(unknown)} in the link were left out.")
+    return tuple(name for name in known if name in asked)
+
+
 @dataclass(frozen=True)
 class MapState:
     """The map page: which layers and basemap are shown and which feature is selected."""
@@ -35,22 +60,14 @@ def map_from_query(
 ) -> tuple[MapState, list[str]]:
     """The map's state from ?feature=, ?layers=, ?basemap=; unknown values are named, not kept."""
     notices: list[str] = []
-    feature = params.get("feature")
-    if feature is not None and feature not in features:
-        notices.append(f"No feature has the id “{feature}”; showing the plain map.")
-        feature = None
-    shown = list(layers)
-    if "layers" in params:
-        asked = _names(params["layers"])
-        unknown = [name for name in asked if name not in layers]
-        if unknown:
-            notices.append(f"Unknown layer(s) {', '.join(unknown)} in the link were left out.")
-        shown = [name for name in layers if name in asked]
-    basemap = params.get("basemap", "offline")
-    if basemap not in basemaps:
-        notices.append(f"Unknown basemap “{basemap}”; using the offline outlines.")
-        basemap = "offline"
-    return MapState(tuple(shown), basemap, feature), notices
+    feature = _known_id(
+        params, "feature", features, "No feature has the id “{}”; showing the plain map.", notices
+    )
+    shown = _chosen(params, "layers", layers, "layer(s)", notices)
+    basemap = _known_id(
+        params, "basemap", basemaps, "Unknown basemap “{}”; using the offline map.", notices
+    )
+    return MapState(shown, basemap or "offline", feature), notices
 
 
 def map_to_query(state: MapState, layers: Sequence[str]) -> dict[str, str]:
@@ -79,10 +96,7 @@ def sources_from_query(
 ) -> tuple[SourcesState, list[str]]:
     """The Sources page's state from ?source=, ?cite=, ?hit=, ?q=."""
     notices: list[str] = []
-    doc = params.get("source")
-    if doc is not None and doc not in sources:
-        notices.append(f"No source has the id “{doc}”.")
-        doc = None
+    doc = _known_id(params, "source", sources, "No source has the id “{}”.", notices)
     focus = params.get("cite")
     if focus and doc and focus not in citation_keys.get(doc, set()):
         notices.append(
@@ -131,28 +145,14 @@ def timeline_from_query(
 ) -> tuple[TimelineState, list[str]]:
     """The timeline's state from ?event=, ?topics=, ?sources=, ?period=."""
     notices: list[str] = []
-    event = params.get("event")
-    if event is not None and event not in events:
-        notices.append(f"No event has the id “{event}”.")
-        event = None
-
-    def chosen(key: str, known: Sequence[str], what: str) -> tuple[str, ...]:
-        if key not in params:
-            return tuple(known)
-        asked = _names(params[key])
-        unknown = [a for a in asked if a not in known]
-        if unknown:
-            notices.append(f"Unknown {what} {', '.join(unknown)} in the link were left out.")
-        return tuple(k for k in known if k in asked)
-
-    period = params.get("period", periods[0])
-    if period not in periods:
-        notices.append(f"Unknown period “{period}”; showing {periods[0]}.")
-        period = periods[0]
+    event = _known_id(params, "event", events, "No event has the id “{}”.", notices)
+    period = _known_id(
+        params, "period", periods, f"Unknown period “{{}}”; showing {periods[0]}.", notices
+    )
     state = TimelineState(
-        chosen("topics", topics, "topic(s)"),
-        chosen("sources", sources, "source(s)"),
-        period,
+        _chosen(params, "topics", topics, "topic(s)", notices),
+        _chosen(params, "sources", sources, "source(s)", notices),
+        period or periods[0],
         event,
         defaults=(tuple(topics), tuple(sources)),
     )

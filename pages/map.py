@@ -8,12 +8,15 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.charts import file_name
 from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
 from geo.layers import view_for
+from geo.mapimage import MAP_SIZE, map_figure
 from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
+from geo.pngexport import browser_path, to_png
 from geo.text import md
 from geo.urlstate import MapState, map_from_query, map_to_query
 from pages import _state
@@ -227,26 +230,20 @@ def panel() -> None:
 with panel_col:
     panel()
 
-# --- Download this map (issue 12): a cited static image of the layers shown, opening view. ---
-from geo.charts import file_name as _map_file_name  # noqa: E402
-from geo.mapimage import MAP_SIZE as _MAP_SIZE  # noqa: E402
-from geo.mapimage import map_figure as _map_figure  # noqa: E402
-from geo.pngexport import browser_path as _browser_path  # noqa: E402
-from geo.pngexport import to_png as _to_png  # noqa: E402
 
-
-def _map_png() -> bytes:
-    image = _map_figure(ds, list(state.layers))
-    return _to_png(image.figure, *_MAP_SIZE)
+def map_png() -> bytes:
+    """A cited static image of the layers shown, at the opening view; built only when asked."""
+    image = map_figure(ds, list(state.layers))
+    return to_png(image.figure, *MAP_SIZE)
 
 
 st.download_button(
     "Download this map (PNG, with legend, scale and sources)",
-    data=_map_png,
-    file_name=_map_file_name("map", ds, list(ds.sources), "png"),
+    data=map_png,
+    file_name=file_name("map", ds, list(ds.sources), "png"),
     mime="image/png",
     key="map-image",
-    disabled=_browser_path() is None,
+    disabled=browser_path() is None,
     help="The layers shown, at the map's opening view; needs Chromium on the server.",
     on_click="ignore",
 )
