@@ -2,7 +2,7 @@
 UV := UV_PYTHON_DOWNLOADS=never python3 -m uv
 PORT ?= 8501
 
-.PHONY: setup run serve-replicas test lint format bench export validate
+.PHONY: setup run serve-replicas test test-fast lint format bench export validate
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,12 @@ test: setup
 	$(UV) run ruff format --check .
 	$(UV) run python -m geo validate
 	$(UV) run pytest
+
+# The inner loop: lint, validator and every test that starts no process and no browser.
+test-fast: setup
+	$(UV) run ruff check .
+	$(UV) run python -m geo validate
+	$(UV) run pytest -m "not slow" -q
 
 lint: setup
 	$(UV) run ruff check .

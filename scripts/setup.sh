@@ -19,6 +19,10 @@ dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 # npm: axe-core, the accessibility checker the browser tests inject into every page.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# poppler-utils: pdftotext and pdftoppm read the briefs and printed pages back in the tests.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# WeasyPrint (PDF briefs) draws text with Pango.
+dpkg -s libpango-1.0-0 >/dev/null 2>&1 && dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -50,6 +50,17 @@ def data_copy(tmp_path):
 ARTIFACTS = ROOT / "artifacts"
 
 
+# Fixtures that start a process or a browser: a test using any of them is `slow`.
+SLOW_FIXTURES = {"app_server", "chromium", "page", "replicas", "kaleido_browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every browser test, and every test on a fixture that starts a process, `slow`."""
+    for item in items:
+        if item.get_closest_marker("browser") or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can tell a failure."""
