@@ -34,6 +34,8 @@ from typing import Any, Literal
 import kaleido
 import plotly.graph_objects as go
 
+from patches import quiet_kaleido_browser
+
 # Plotly's geo plots fetch base-map TopoJSON from cdn.plot.ly even with every base layer off. An
 # empty topology as a data: URL (plotly.js appends the file name, which lands in the fragment)
 # keeps map images offline; the atlas draws its own outlines as traces.
@@ -184,10 +186,7 @@ class _Generation:
                 path=path,
                 proxy_server=DEAD_PROXY,
             )
-            impl = getattr(k, "_browser_impl", None)
-            if impl is not None and hasattr(impl, "get_cli"):
-                base_cli = impl.get_cli
-                impl.get_cli = lambda: [*base_cli(), *QUIET_FLAGS]
+            quiet_kaleido_browser(k, QUIET_FLAGS)
             self.kaleido = k  # before open(), so a hung start can still be killed
             await k.open()
             return k

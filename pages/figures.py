@@ -35,7 +35,9 @@ from pages._shared import (
     png_bytes,
     problem_banner,
 )
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 st.title("Figures")
 st.caption(

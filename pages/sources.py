@@ -18,7 +18,9 @@ from geo.text import h, md
 from geo.urlstate import SourcesState, sources_from_query, sources_to_query
 from pages import _state
 from pages._shared import dataset, problem_banner, sources_frame
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 KIND_NOUN = {
     "feature": "map feature",
