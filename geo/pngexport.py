@@ -34,6 +34,7 @@ from typing import Any, Literal
 import kaleido
 import plotly.graph_objects as go
 
+from geo.formats import IMAGE_FORMATS
 from patches import quiet_kaleido_browser
 
 # Plotly's geo plots fetch base-map TopoJSON from cdn.plot.ly even with every base layer off. An
@@ -48,8 +49,7 @@ OFFLINE_TOPOJSON = (
     + "#"
 )
 
-Format = Literal["png", "svg", "pdf"]
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+Format = Literal["png", "svg", "pdf"]  # geo.formats.IMAGE_FORMATS
 
 # Today a cited chart takes about 0.2 s warm and 2-3 s with a fresh browser on this 2-core
 # machine; 20 s leaves room for a loaded server and still answers a reader long before they
@@ -338,7 +338,7 @@ def _unavailable(exc: BaseException, fmt: str, limit: float) -> ExportUnavailabl
     )
 
 
-def export_image(
+def render_image(
     fig: go.Figure,
     width: int,
     height: int,
@@ -355,8 +355,8 @@ def export_image(
     path, for benchmarks). Raises ExportUnavailable when there is no browser, or the browser
     fails or hangs; in the last two cases the browser is replaced for the next export.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"fmt must be one of {IMAGE_FORMATS}, got {fmt!r}")
     _check_browser()
     limit = EXPORT_TIMEOUT_S if timeout is None else timeout
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
@@ -387,17 +387,3 @@ def export_image(
             if timed_out or attempt == 2 or time.monotonic() >= deadline:
                 raise _unavailable(exc, fmt, limit) from exc
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def to_png(
-    fig: go.Figure,
-    width: int,
-    height: int,
-    scale: float = 1.0,
-    *,
-    persistent: bool = True,
-    fmt: Format = "png",
-) -> bytes:
-    """Render a figure as PNG (or `fmt` svg/pdf) bytes of `width` × `height` × `scale` pixels
-    (see export_image)."""
-    return export_image(fig, width, height, scale, fmt=fmt, persistent=persistent)

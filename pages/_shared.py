@@ -17,7 +17,7 @@ from geo.charts import EXPORT_SIZE, Chart, cited_figure
 from geo.dataset import data_dir, load_dataset
 from geo.io import data_signature
 from geo.models import Dataset
-from geo.pngexport import to_png
+from geo.pngexport import render_image
 from geo.text import md
 
 
@@ -125,7 +125,7 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
 
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
+    return render_image(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
 
 
 def plotly_config(chart: Chart) -> dict:

@@ -16,7 +16,7 @@ from geo.mapimage import MAP_SIZE, map_figure
 from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
-from geo.pngexport import browser_path, to_png
+from geo.pngexport import browser_path, render_image
 from geo.text import md
 from geo.urlstate import MapState, map_from_query, map_to_query
 from pages import _state
@@ -236,7 +236,7 @@ with panel_col:
 def map_png() -> bytes:
     """A cited static image of the layers shown, at the opening view; built only when asked."""
     image = map_figure(ds, list(state.layers))
-    return to_png(image.figure, *MAP_SIZE)
+    return render_image(image.figure, *MAP_SIZE)
 
 
 st.download_button(

@@ -24,7 +24,7 @@ from geo.charts import (
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL
-from geo.pngexport import ExportUnavailable, to_png
+from geo.pngexport import ExportUnavailable, render_image
 from tests.conftest import ROOT
 
 
@@ -151,7 +151,7 @@ def test_cited_figure_draws_title_source_line_and_date(ds):
 
 
 def test_png_export_is_a_png_of_the_export_size(ds):
-    png = to_png(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
+    png = render_image(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(png))
     assert image.size == EXPORT_SIZE
@@ -165,7 +165,7 @@ def test_png_export_is_a_png_of_the_export_size(ds):
 def test_png_export_without_a_browser_explains_itself(ds, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # the fault, injected on purpose
     with pytest.raises(ExportUnavailable, match=r"needs Chromium.*apt-get install chromium"):
-        to_png(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
+        render_image(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
 
 
 def test_export_cli_writes_every_chart_png(tmp_path, ds):

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 
 from geo import pngexport
-from geo.pngexport import ExportUnavailable, browser_pids, export_image, to_png
+from geo.pngexport import ExportUnavailable, browser_pids, render_image
 
 pytestmark = pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium")
 
@@ -60,18 +60,18 @@ def fresh_browser():
 
 
 def test_png_svg_and_pdf():
-    png = export_image(figure(), 400, 300, fmt="png")
-    svg = export_image(figure(), 400, 300, fmt="svg")
-    pdf = export_image(figure(), 400, 300, fmt="pdf")
+    png = render_image(figure(), 400, 300, fmt="png")
+    svg = render_image(figure(), 400, 300, fmt="svg")
+    pdf = render_image(figure(), 400, 300, fmt="pdf")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith(b"<svg") and b"Export test" in svg
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(ValueError, match="fmt must be one of"):
-        export_image(figure(), 400, 300, fmt="gif")
+        render_image(figure(), 400, 300, fmt="gif")
 
 
 def test_the_export_browser_starts_with_background_networking_off():
-    to_png(figure(), 400, 300)
+    render_image(figure(), 400, 300)
     main = chromium_main(browser_pids())
     argv = Path(f"/proc/{main}/cmdline").read_bytes().decode().split("\0")
     for flag in (
@@ -87,12 +87,12 @@ def test_the_export_browser_starts_with_background_networking_off():
 
 
 def test_the_next_export_succeeds_after_the_browser_is_killed():
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     before = browser_pids()
     main = chromium_main(before)
     os.kill(main, signal.SIGKILL)  # what the out-of-memory killer does
     assert wait_gone([main])
-    png = to_png(figure(), 400, 300)
+    png = render_image(figure(), 400, 300)
     assert png.startswith(b"\x89PNG")
     assert main not in browser_pids()
     assert set(browser_pids()).isdisjoint(before)  # a fresh browser, not the old one revived
@@ -100,7 +100,7 @@ def test_the_next_export_succeeds_after_the_browser_is_killed():
 
 
 def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     frozen = browser_pids()
     for pid in frozen:
         with contextlib.suppress(OSError):
@@ -109,7 +109,7 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
 
     def export() -> None:
         try:
-            outcome.append(export_image(figure(), 400, 300, timeout=3))
+            outcome.append(render_image(figure(), 400, 300, timeout=3))
         except BaseException as exc:
             outcome.append(exc)
 
@@ -122,5 +122,5 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
     assert "did not answer within 3 s" in str(outcome[0])
     assert "try again" in str(outcome[0])
     assert wait_gone(frozen)  # the frozen browser was killed, not left behind
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     assert set(browser_pids()).isdisjoint(frozen)
