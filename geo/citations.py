@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from geo.models import Citation, Dataset
+from geo.models import Citation, Dataset, Resolved, Source
 from geo.sources import FoldedText, normalise
 from geo.text import h
 
 
 def citation_key(citation: Citation) -> str:
     """A short, stable key for one citation: the Sources page finds the passage by it."""
-    digest = hashlib.sha1(
-        f"{citation.source}\n{normalise(citation.quote)}".encode(), usedforsecurity=False
-    )
-    return digest.hexdigest()[:10]
+    return citation.key
 
 
 def citation_href(citation: Citation) -> str:
     """The Sources page link that opens a citation's document at the passage, highlighted."""
-    return "/sources?" + urlencode({"source": citation.source, "cite": citation_key(citation)})
+    return citation.href
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """One citation found in its document, resolved once when the data is loaded.
-
-    Every place that shows a citation (popup, panel, Sources page, CSVs, image footers) reads
-    this, so a source is named one way everywhere.
-    """
-
-    source: str
-    quote: str  # whitespace-normalised, as shown to readers
-    key: str
-    href: str
-    start: int  # span of the passage in the document's text
-    end: int
-    short_name: str
-    reference: str  # title, publisher and date in one line
-    published: str | None
-
-
-def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
+def resolve(citation: Citation, source: Source, folded: FoldedText) -> Resolved | None:
     """Find `citation` in its source's folded text; None when it is not there verbatim."""
     quote = normalise(citation.quote)
     at = folded.folded.find(quote)
@@ -52,15 +29,13 @@ def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
         return None
     start, end = folded.span(at, at + len(quote))
     return Resolved(
-        source=citation.source,
+        meta=source.meta,
+        written=citation.quote,
         quote=" ".join(citation.quote.split()),
-        key=citation_key(citation),
-        href=citation_href(citation),
+        key=citation.key,
+        href=citation.href,
         start=start,
         end=end,
-        short_name=source.meta.short_name,
-        reference=source.meta.reference(),
-        published=source.meta.published,
     )
 
 

@@ -127,6 +127,21 @@ Licences and credits
 """
 
 
+def sources_text(ds: Dataset) -> str:
+    """SOURCES.txt: each source by its short name and full reference, then what it states."""
+    lines = ["Sources of the Iran–Pakistan Corridor Atlas", ""]
+    for s in ds.sources.values():
+        m = s.meta
+        lines += [
+            f"[{m.id}] {m.short_name}: {m.reference()}",
+            f"  author: {m.author or 'not stated'}; url: {m.url or 'not stated'}",
+            f"  publisher: {m.publisher or m.publisher_note}",
+            f"  published: {m.published or m.published_note}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def readme_text(ds: Dataset, on: date, features: list[Feature] | None = None) -> str:
     """The pack's README: what each file is, the licences, the data's date and the export's."""
     border = next((f for f in (features or ds.features) if f.props.kind == "border"), None)

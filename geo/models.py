@@ -6,11 +6,15 @@ ignored key. Vocabulary (kinds, statuses, precisions, topics) is closed for the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from geo.sources import normalise
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_length=80)]
@@ -94,6 +98,19 @@ class Citation(Strict):
     source: Slug
     quote: Annotated[str, Field(min_length=8, max_length=1500)]
 
+    @property
+    def key(self) -> str:
+        """A short, stable key for this passage: the Sources page finds it by this."""
+        digest = hashlib.sha1(
+            f"{self.source}\n{normalise(self.quote)}".encode(), usedforsecurity=False
+        )
+        return digest.hexdigest()[:10]
+
+    @property
+    def href(self) -> str:
+        """The Sources page link that opens the document at this passage, highlighted."""
+        return "/sources?" + urlencode({"source": self.source, "cite": self.key})
+
 
 class SourceMeta(Strict):
     """What a source document states about itself; a value it does not state is null with a note."""
@@ -121,7 +138,8 @@ class SourceMeta(Strict):
         return self
 
     def reference(self) -> str:
-        """Title, publisher and date in one line, saying so where the document states none."""
+        """The source's one full form: title, publisher and date, saying so where the document
+        states none. Every page and export names a source by this or by `short_name`."""
         publisher = self.publisher or "publisher not stated"
         published = self.published or "date not stated"
         return f"{self.title}, {publisher}, {published}"
@@ -259,6 +277,43 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """One citation found in its document, resolved once when the data is loaded.
+
+    Every surface that shows a quote reads this shape and names its source by `short_name` or
+    `reference` only, so a source is named the same two ways everywhere.
+    """
+
+    meta: SourceMeta
+    written: str  # the quote as the data writes it
+    quote: str  # whitespace folded, as shown to readers
+    key: str
+    href: str
+    start: int  # span of the passage in the document's text
+    end: int
+
+    @property
+    def source(self) -> str:
+        return self.meta.id
+
+    @property
+    def short_name(self) -> str:
+        return self.meta.short_name
+
+    @property
+    def reference(self) -> str:
+        return self.meta.reference()
+
+    @property
+    def published(self) -> str | None:
+        return self.meta.published
+
+    def byline(self) -> str:
+        """ "“quote” — Full reference": the one way a quote is credited in plain text."""
+        return f"“{self.quote}” — {self.reference}"
+
+
+@dataclass(frozen=True)
 class Feature:
     """A validated map feature: properties, GeoJSON geometry and the layer it belongs to."""
 
@@ -306,13 +361,11 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     # (source id, citation key) → the citation found in its document; filled at load.
-    resolved: dict[tuple[str, str], Any] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
 
-    def cite(self, citation: Citation) -> Any:
-        """The resolved citation (geo.citations.Resolved), or None if it is not verbatim."""
-        from geo.citations import citation_key  # here, to keep models free of import cycles
-
-        return self.resolved.get((citation.source, citation_key(citation)))
+    def cite(self, citation: Citation) -> Resolved | None:
+        """The resolved citation, or None if it is not found verbatim in its document."""
+        return self.resolved.get((citation.source, citation.key))
 
     @property
     def features(self) -> list[Feature]:

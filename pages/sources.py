@@ -117,7 +117,7 @@ with tab_read:
     doc = st.selectbox(
         "Document",
         options=list(ds.sources),
-        format_func=lambda sid: ds.sources[sid].meta.title,
+        format_func=lambda sid: ds.sources[sid].meta.reference(),
         index=None,
         placeholder="Choose a document to read",
         key="w_doc",
