@@ -150,6 +150,7 @@ def test_cited_figure_draws_title_source_line_and_date(ds):
     assert (fig.layout.width, fig.layout.height) == EXPORT_SIZE
 
 
+@pytest.mark.slow  # starts a process
 def test_png_export_is_a_png_of_the_export_size(ds):
     png = render_image(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -168,6 +169,7 @@ def test_png_export_without_a_browser_explains_itself(ds, monkeypatch):
         render_image(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
 
 
+@pytest.mark.slow  # starts a process
 def test_export_cli_writes_every_chart_png(tmp_path, ds):
     result = subprocess.run(
         [sys.executable, "-m", "geo", "export", str(tmp_path)],
@@ -186,6 +188,7 @@ def test_export_cli_writes_every_chart_png(tmp_path, ds):
     assert Image.open(tmp_path / "charts" / trade).size == EXPORT_SIZE
 
 
+@pytest.mark.slow  # starts a process
 def test_export_cli_without_a_browser_still_writes_the_data_and_says_why(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "geo", "export", str(tmp_path)],

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ON = date(2026, 11, 22)
 SIGNATURE = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<svg"}
 
+pytestmark = pytest.mark.slow  # renders with Chromium or starts the app in a child process
+
 
 def png_width(data: bytes) -> int:
     return struct.unpack(">I", data[16:20])[0]

@@ -44,6 +44,8 @@ print(json.dumps({
 }))
 """
 
+pytestmark = pytest.mark.slow  # renders with Chromium or starts the app in a child process
+
 
 def unescape(markdown: str) -> str:
     """The banner's text as the reader sees it: Markdown escapes removed."""

@@ -18,7 +18,10 @@ import pytest
 from geo import pngexport
 from geo.pngexport import ExportUnavailable, browser_pids, render_image
 
-pytestmark = pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium")
+pytestmark = [
+    pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium"),
+    pytest.mark.slow,  # every test starts or uses the export Chromium
+]
 
 
 def figure() -> go.Figure:
