@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import kaleido
 import plotly.graph_objects as go
+import psutil
 
 from geo.formats import IMAGE_FORMATS
 from patches import quiet_kaleido_browser
@@ -242,24 +243,12 @@ class _Generation:
 
 
 def _descendants(pid: int) -> list[int]:
-    """`pid` and every process below it, read from /proc (Linux)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        if Path(f"/proc/{p}").exists():
-            out.append(p)
-        todo += children.get(p, [])
-    return out
+    """`pid` and every live process below it."""
+    try:
+        proc = psutil.Process(pid)
+        return [pid, *(c.pid for c in proc.children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return []
 
 
 # Guards only the swap of the current generation: held for no wait on the browser itself.

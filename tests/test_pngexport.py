@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import plotly.graph_objects as go
+import psutil
 import pytest
 
 from geo import pngexport
@@ -31,19 +32,18 @@ def figure() -> go.Figure:
 def chromium_main(pids: list[int]) -> int:
     """The browser process itself (not the launcher, not a helper with --type=)."""
     for pid in pids:
-        with contextlib.suppress(OSError):
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"chromium" in argv[0] and not any(a.startswith(b"--type=") for a in argv):
+        with contextlib.suppress(psutil.Error):
+            argv = psutil.Process(pid).cmdline()
+            if argv and "chromium" in argv[0] and not any(a.startswith("--type=") for a in argv):
                 return pid
     raise AssertionError(f"no Chromium among {pids}")
 
 
 def gone(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
+        return psutil.Process(pid).status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    except psutil.NoSuchProcess:
         return True
-    return state in ("Z", "X")
 
 
 def wait_gone(pids: list[int], limit: float = 30.0) -> bool:
