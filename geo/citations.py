@@ -43,9 +43,10 @@ def resolve(citation: Citation, source: Source, folded: FoldedText) -> Resolved 
 class Citer:
     """A record that cites a passage: its kind, id, display name and where it lives in the app."""
 
-    kind: str  # feature, figure or event
+    kind: str  # feature, figure, event, disagreement or claim
     id: str
     name: str
+    topic: str | None = None  # for a claim: the topic it is first read under
 
     @property
     def href(self) -> str:
@@ -55,6 +56,8 @@ class Citer:
             return "/timeline?" + urlencode({"event": self.id})
         if self.kind == "disagreement":
             return "/sources?" + urlencode({"tab": "disagreements"})
+        if self.kind == "claim":
+            return "/topics?" + urlencode({"topic": self.topic or ""})
         return "/figures"
 
 
@@ -81,9 +84,12 @@ def citers_of(ds: Dataset) -> dict[tuple[str, str], list[Citer]]:
         names[("event", e.id)] = f"{e.date or e.date_phrase}: {e.title}"
     for d in ds.disagreements:
         names[("disagreement", d.id)] = f"Where the sources differ: {d.topic}"
+    for cl in ds.claims:
+        names[("claim", cl.id)] = f"What the sources say: {cl.label}"
+    topic_of = {cl.id: cl.topics[0] for cl in ds.claims}
     out: dict[tuple[str, str], list[Citer]] = {}
     for kind, rid, c in ds.citations():
-        citer = Citer(kind, rid, names[(kind, rid)])
+        citer = Citer(kind, rid, names[(kind, rid)], topic_of.get(rid) if kind == "claim" else None)
         bucket = out.setdefault((c.source, citation_key(c)), [])
         if citer not in bucket:
             bucket.append(citer)

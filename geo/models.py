@@ -1,4 +1,4 @@
-"""Strict models of the atlas's data: sources, features, figures and events.
+"""Strict models of the atlas's data: sources, features, figures, events and claims.
 
 Every model forbids unknown fields, so a typo in a data file is an error, not a silently
 ignored key. Vocabulary (kinds, statuses, precisions, topics) is closed for the same reason.
@@ -37,7 +37,22 @@ Kind = Literal[
     "connectivity_link",
     "port",
 ]
-Topic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
+# What a claim or a disagreement is about. Events keep the five topics the timeline draws as
+# rows; claims also read "border" (the line itself, its crossings and markets) and
+# "central_asia" (Iran's Central Asian figures the atlas shows).
+EventTopic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
+Topic = Literal[
+    "border", "security", "trade", "energy", "connectivity", "diplomacy", "central_asia"
+]
+TOPIC_LABEL: dict[str, str] = {
+    "border": "The border",
+    "security": "Security",
+    "trade": "Trade",
+    "energy": "Energy",
+    "connectivity": "Connectivity",
+    "diplomacy": "Diplomacy",
+    "central_asia": "Iran and Central Asia",
+}
 DatePrecision = Literal["day", "month", "year", "undated"]
 DisagreementKind = Literal["contradiction", "may_measure_different_things", "different_dates"]
 
@@ -218,7 +233,7 @@ class Event(Strict):
     date_phrase: str | None = None
     date_note: str | None = None
     title: Text
-    topic: Topic
+    topic: EventTopic
     related_features: list[Slug] = []
     citations: Annotated[list[Citation], Field(min_length=1)]
 
@@ -255,13 +270,49 @@ class Version(Strict):
 
 class Disagreement(Strict):
     """Where sources say different things, each version with its quote, and what kind of
-    difference it is (the atlas's reading, said as such in `note`)."""
+    difference it is (the atlas's reading, said as such in `note`).
+
+    `topic` names the matter in the atlas's words; `topics` are the claims topics it is read
+    under and `features` the map features it concerns (the panel says the sources differ).
+    """
 
     id: Slug
     topic: Text
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    features: list[Slug] = []
     kind: DisagreementKind
     note: Annotated[str, Field(min_length=10, max_length=600)]
     versions: Annotated[list[Version], Field(min_length=2)]
+
+
+class Claim(Strict):
+    """One statement of a source a brief could cite: its verbatim quote (the first citation),
+    the topics it is read under and the features, events and figures it concerns.
+
+    `label` names the matter in a few of the atlas's words and is shown as such; the claim
+    itself is only ever its quote.
+    """
+
+    id: Slug
+    label: Annotated[str, Field(min_length=3, max_length=120)]
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    features: list[Slug] = []
+    events: list[Slug] = []
+    figures: list[Slug] = []
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_once_each(cls, value: list[str]) -> list[str]:
+        repeated = sorted({t for t in value if value.count(t) > 1})
+        if repeated:
+            raise ValueError(f"each topic once; repeated: {repeated!r}")
+        return value
+
+    @property
+    def citation(self) -> Citation:
+        """The claim's own quote (the first citation)."""
+        return self.citations[0]
 
 
 @dataclass(frozen=True)
@@ -362,6 +413,7 @@ class Dataset:
     disagreements: list[Disagreement] = field(default_factory=list)
     # (source id, citation key) → the citation found in its document; filled at load.
     resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
 
     def cite(self, citation: Citation) -> Resolved | None:
         """The resolved citation, or None if it is not found verbatim in its document."""
@@ -386,6 +438,8 @@ class Dataset:
             out += [("event", e.id, c) for c in e.citations]
         for d in self.disagreements:
             out += [("disagreement", d.id, v.citation) for v in d.versions]
+        for cl in self.claims:
+            out += [("claim", cl.id, c) for c in cl.citations]
         return out
 
 
