@@ -350,11 +350,11 @@ def central_asia_chart(ds: Dataset) -> Chart | None:
             text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}{f.value:g} {plot(f.unit)}"], textposition="outside",
             hovertext=[hover(ds, f)], hoverinfo="text",
         )  # fmt: skip
-    _layout(fig, "Iran's Central Asian trade: the Kazakhstan agreement and the Turkmenistan potential",
+    _layout(fig, "Iran and Central Asia: the Kazakhstan trade agreement and the potential of economic ties with Turkmenistan",
             yaxis_title="USD million", showlegend=False,
             yaxis_range=[0, max(f.value * to_million.get(f.unit, 1) for f in figs) * 1.2])  # fmt: skip
-    return Chart("central-asia", "Iran's Central Asian trade figures", fig, figs, derived,
-                 "An agreement signed and a potential are different things; they share an axis only to show their scale.")  # fmt: skip
+    return Chart("central-asia", "Iran's Central Asian figures", fig, figs, derived,
+                 "A trade agreement and a potential of economic ties are different things; they share an axis only to show their scale.")  # fmt: skip
 
 
 def build_charts(ds: Dataset) -> list[Chart]:

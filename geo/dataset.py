@@ -228,6 +228,18 @@ def _cross_check(ds: Dataset, root: Path) -> None:
         bad = citation_problems(file, f.id, "properties.citations", list(p.citations))
         if p.status_basis is not None:
             bad += citation_problems(file, f.id, "properties.status_basis", [p.status_basis])
+            if (p.status_note or "").strip():
+                # Either the sources' word or the atlas's note, never both: a note beside a
+                # basis would say the quote does not quite state the status after all.
+                bad.append(
+                    Problem(
+                        file,
+                        f.id,
+                        "properties.status_note",
+                        f"status {p.status!r} has a status_basis, so status_note must be empty "
+                        "(a status is either the sources' word or the atlas's note)",
+                    )
+                )
         elif not (p.status_note or "").strip():
             bad.append(
                 Problem(

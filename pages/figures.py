@@ -195,11 +195,23 @@ if current and targets:
     )
     target_values = {t.value for t in targets}
     target = targets[0]
+    # Each source's own words on the period: a target one source states "a year" and another
+    # states with no period is not "both state it".
     st.markdown(
         md(
-            f"Target: ${target.value:g} billion a year, as "
-            + " and ".join(short(ds, t.citation.source) for t in targets)
-            + (" both state it." if len(target_values) == 1 else "; the sources differ.")
+            f"Target: ${target.value:g} billion"
+            + ("" if len(target_values) == 1 else " (the sources differ on the amount)")
+            + ". "
+            + "; ".join(
+                f"{short(ds, t.citation.source)} states "
+                + (
+                    f"${t.value:g} billion {'a year' if t.period == 'annual' else t.period}"
+                    if t.period
+                    else f"${t.value:g} billion, with no period"
+                )
+                for t in targets
+            )
+            + ". The calculator reads the target as a year's trade."
         )
     )
     if baseline_id and baseline_year and target_year:

@@ -25,6 +25,7 @@ KIND_NOUN = {
     "figure": "figure",
     "event": "event",
     "disagreement": "differences between sources",
+    "claim": "what the sources say, by topic",
 }
 
 PAGE = "sources"

@@ -107,10 +107,11 @@ else:
     )
 
 if undated:
-    with st.expander(f"Dated only relative to the document ({len(undated)})", expanded=True):
+    with st.expander(f"Dated only in the sources' words ({len(undated)})", expanded=True):
         st.caption(
-            "The sources date these only by words such as “earlier this year” in a text that "
-            "does not state its own date, so the atlas does not place them on a year."
+            "The sources date these only by words such as “earlier this year”, in a text that "
+            "does not state its own date, or “after” another event, so the atlas does not "
+            "place them on a year."
         )
         for e in undated:
             st.markdown(f"- {md(e.title)}: “{md(e.date_phrase)}”, {md(short_source(e))}")
