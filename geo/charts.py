@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from geo.asof import as_of_sources
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL, Dataset, Figure, SourceMeta
 from geo.rows import FIGURE_COLUMNS, figure_row
@@ -440,17 +441,18 @@ def basis_line(chart: Chart) -> str:
 
 
 def dates_line(ds: Dataset, source_ids: list[str], on: date) -> str:
-    """The footer's two dates, each labelled: the data's (latest source) and the export's."""
-    latest = data_date(ds, source_ids) or "not stated by the sources"
+    """The footer's dates, each labelled: the data's "as of" (the newest date its sources state
+    for themselves and the newest event they describe) and the export's."""
     return (
-        f"Iran–Pakistan Corridor Atlas · Latest source date of the data shown: {latest} · "
+        f"Iran–Pakistan Corridor Atlas · {as_of_sources(ds, source_ids).text()} · "
         f"Exported: {on.isoformat()}"
     )
 
 
 def file_name(what: str, ds: Dataset, source_ids: list[str], ext: str) -> str:
-    """`iran-pakistan-atlas-<what>-<data date>.<ext>`: what it is and how recent its data is."""
-    return f"iran-pakistan-atlas-{what}-{data_date(ds, source_ids) or 'undated'}.{ext}"
+    """`iran-pakistan-atlas-<what>-<as of>.<ext>`: what it is and how recent its data is (the
+    later of the newest source date and the newest event its sources describe)."""
+    return f"iran-pakistan-atlas-{what}-{as_of_sources(ds, source_ids).stamp()}.{ext}"
 
 
 CHAR_EM = 0.6  # a generous average glyph width of DejaVu Sans, in ems, for wrapping estimates

@@ -9,6 +9,7 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
+from geo.asof import as_of_sources
 from geo.charts import (
     CHART_COLUMNS,
     Chart,
@@ -17,7 +18,6 @@ from geo.charts import (
     cagr,
     chart_rows,
     cited_figure,
-    data_date,
     file_name,
     growth_chart,
     metric,
@@ -99,10 +99,7 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             st.caption(md(chart.note))
         if basis_line(chart):
             st.caption(md(basis_line(chart)))
-        st.caption(
-            "Latest source date of the data shown: "
-            + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
-        )
+        st.caption(md(as_of_sources(ds, chart.source_ids()).text()))
         cols = st.columns([1, 1, 1, 1, 1])
         cols[0].download_button(
             "Download PNG",

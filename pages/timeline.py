@@ -7,7 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from geo.charts import cited_figure, data_date, file_name, source_line
+from geo.asof import as_of_sources
+from geo.charts import cited_figure, file_name, source_line
 from geo.citations import citation_href
 from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
@@ -101,10 +102,7 @@ else:
     )
     st.caption(md(source_line(ds, chart)))
     st.caption(md(chart.note))
-    st.caption(
-        "Latest source date of the data shown: "
-        + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
-    )
+    st.caption(md(as_of_sources(ds, chart.source_ids()).text()))
 
 if undated:
     with st.expander(f"Dated only in the sources' words ({len(undated)})", expanded=True):
