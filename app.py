@@ -29,6 +29,7 @@ PAGES = {
     "map": st.Page("pages/map.py", title="Map", url_path="atlas", default=True),
     "figures": st.Page("pages/figures.py", title="Figures", url_path="figures"),
     "timeline": st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
+    "topics": st.Page("pages/topics.py", title="Topics", url_path="topics"),
     "sources": st.Page("pages/sources.py", title="Sources", url_path="sources"),
     "about": st.Page("pages/about.py", title="About the data", url_path="about"),
 }

@@ -314,5 +314,5 @@ def _footer(
     ]
     lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
                            "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
-    lines.append(dates_line(ds, source_ids, on))
+    lines += textwrap.wrap(dates_line(ds, source_ids, on), 190)
     return lines

@@ -171,3 +171,25 @@ def timeline_to_query(state: TimelineState, periods: Sequence[str]) -> dict[str,
     if state.period != periods[0]:
         params["period"] = state.period
     return params
+
+
+@dataclass(frozen=True)
+class TopicsState:
+    """The Topics page: the topic being read."""
+
+    topic: str
+
+
+def topics_from_query(params: Params, topics: Sequence[str]) -> tuple[TopicsState, list[str]]:
+    """The Topics page's state from ?topic=; an unknown topic falls back to the first, named."""
+    notices: list[str] = []
+    topic = _known_id(
+        params, "topic", topics, f"No topic is called “{{}}”; showing “{topics[0]}”.", notices
+    )
+    return TopicsState(topic or topics[0]), notices
+
+
+def topics_to_query(state: TopicsState) -> dict[str, str]:
+    """The query parameters that restore `state` (the topic is always named, so a copied link
+    says what it shows)."""
+    return {"topic": state.topic}
