@@ -118,6 +118,9 @@ def on_map_change() -> None:
     reported = map_report(value)
     if reported:
         st.session_state.map_seen = reported
+        # The next full run (another page and back, a layer hidden) opens the map here, not
+        # where it was first opened: the map's own centre and zoom follow what it reported.
+        keep_view()
         # The map's script put the view in the address once the reader moved it: keep it there
         # when the panel next writes the address.
         if "view" in st.query_params:
