@@ -14,7 +14,7 @@ from geo.failure import failure_file
 from geo.finder import find, is_exact
 from geo.layers import MAP_PX, size_of, view_bounds, view_for
 from geo.mapimage import MAP_SIZE, map_figure, map_file_name
-from geo.mapview import BASEMAPS, build_map
+from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
 from geo.pngexport import browser_path, to_png
@@ -116,6 +116,14 @@ def on_map_change() -> None:
             # A click selects without moving the map: the reader is looking where they clicked.
             select(feature_id, move=False)
     reported = map_report(value)
+    asked = st.session_state.get("map_view")
+    fresh = st.session_state.pop("map_fresh", False)
+    unfitted = near(reported, (DEFAULT_CENTER, DEFAULT_ZOOM)) if reported else False
+    if reported and asked and (fresh or unfitted) and not near(reported, asked):
+        # A new map reports itself once as built (fitted to the features, or not even that
+        # while its frame has no size yet), before it moves to the view the page asked for;
+        # its next report, after the move, is the one to keep.
+        reported = None
     if reported:
         st.session_state.map_seen = reported
         # The next full run (another page and back, a layer hidden) opens the map here, not
@@ -128,6 +136,12 @@ def on_map_change() -> None:
     # Only the panel and the download follow: the map drew the popup and the halo itself, and
     # sending it again would cost ~110 KB and a full run per click (issue 10).
     st.rerun([PANEL, DOWNLOAD])
+
+
+def near(reported: dict, asked: tuple) -> bool:
+    """Whether the map reports the view (centre, zoom) the page asked it for, within a pixel."""
+    view, ((lat, lon), zoom) = reported["view"], asked
+    return view.zoom == zoom and abs(view.lat - lat) < 0.01 and abs(view.lon - lon) < 0.01
 
 
 def map_report(value: dict) -> dict | None:
@@ -287,6 +301,8 @@ map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
     view = st.session_state.get("map_view")
+    if MAP_KEY not in st.session_state:
+        st.session_state.map_fresh = True  # see on_map_change: its first report is not the view
     # The map's script depends on the layers and basemap only, never on the selection, so
     # that a full run after a click sends the same map and the component keeps the reader's
     # view and popup. Building it costs a few ms (geo/foliumfast.py).
@@ -348,9 +364,12 @@ def map_download() -> None:
         bounds = view_bounds((lat, lon), zoom, MAP_PX)
     fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
     with fmt_col:
+        # Kept beside the page's state, so that a trip to another page does not forget it.
+        _state.seed("w_map_format", st.session_state.get("map_format", "png"))
         fmt = st.segmented_control(
-            "Image format", options=list(FORMATS), format_func=str.upper, default="png",
-            key="w_map_format", help="PNG for a document, SVG or PDF to print or edit.",
+            "Image format", options=list(FORMATS), format_func=str.upper, key="w_map_format",
+            help="PNG for a document, SVG or PDF to print or edit.",
+            on_change=lambda: st.session_state.update(map_format=st.session_state.w_map_format),
         ) or "png"  # fmt: skip
     ready = browser_path() is not None
     with button_col:
@@ -366,6 +385,17 @@ def map_download() -> None:
             else "Drawing the image needs Chromium on the server, and it is not installed.",
             on_click="ignore",
         )
+    view = seen().get("view")
+    where = (
+        f"the map's view now (zoom {view.zoom:g}, centred on {view.lat:.2f}° N, {view.lon:.2f}° E)"
+        if view is not None
+        else "the map's opening view"
+    )
+    chosen = ds.feature(page.feature) if page.feature else None
+    st.caption(
+        f"The image shows {where} with {len(layers)} of {len(layer_titles)} layers"
+        + (f", {md(chosen.props.name)} highlighted." if chosen else ".")
+    )
 
 
 map_download()
