@@ -8,7 +8,9 @@ style would fetch glyphs for its text.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,11 +20,13 @@ from shapely.geometry import GeometryCollection, MultiLineString, Point, mapping
 from shapely.ops import polylabel, unary_union
 
 from geo.charts import FONT, data_date, dates_line, file_name
+from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
 from geo.mapview import KIND_COLOUR
 from geo.models import KIND_LABEL, PRECISION_MEANING, Dataset, Feature
 from geo.text import plot
 
+logger = logging.getLogger(__name__)
 MAP_SIZE = (1800, 1300)
 SEA = "#dde8ee"
 LAND = "#f4f1ea"
@@ -136,6 +140,32 @@ FOOTER_LINES = 10  # room kept under the map for the footer's lines
 LEGEND_PX = 90
 REGION = (50.0, 20.0, 75.0, 40.0)  # the locator inset's extent: the basemap's whole window
 INSET_PX = 240  # the inset's height
+
+
+def map_file(
+    ds: Dataset,
+    fmt: str,
+    layers: list[str] | None = None,
+    bounds: Bounds | None = None,
+    on: date | None = None,
+    *,
+    selected: str | None = None,
+    render: Callable[..., bytes] | None = None,
+) -> bytes:
+    """The map image as a file (png, svg or pdf), or, when drawing it fails, a file of the same
+    format saying in the atlas's words what failed (and the failure logged for the operator).
+
+    The page's download builds it only when asked, so Streamlit would otherwise show its own
+    message, which says nothing of what went wrong. `render` is geo.pngexport.to_png.
+    """
+    if render is None:
+        from geo.pngexport import to_png as render
+    try:
+        image = map_figure(ds, layers, bounds, on, selected=selected)
+        return render(image.figure, *MAP_SIZE, fmt=fmt)
+    except Exception as err:  # whatever failed, the reader gets our message, not a blank
+        logger.exception("the map image (%s) could not be drawn", fmt)
+        return failure_file(fmt, f"The map image could not be drawn: {type(err).__name__}: {err}")
 
 
 def _layout(size: tuple[int, int]) -> tuple[float, float, float]:

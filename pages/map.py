@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from functools import partial
 
@@ -10,14 +9,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.export import pack_name, pack_zip
-from geo.failure import failure_file
 from geo.finder import find, is_exact
 from geo.layers import MAP_PX, size_of, view_bounds, view_for
-from geo.mapimage import MAP_SIZE, map_figure, map_file_name
+from geo.mapimage import map_file, map_file_name
 from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
-from geo.pngexport import browser_path, to_png
+from geo.pngexport import browser_path
 from geo.text import md
 from geo.urlstate import (
     MapState,
@@ -29,8 +27,6 @@ from geo.urlstate import (
 )
 from pages import _state
 from pages._shared import dataset, problem_banner
-
-logger = logging.getLogger(__name__)
 
 PAGE = "map"
 MAP_KEY = "atlas_map"
@@ -340,17 +336,8 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 def map_image(layers: list[str], bounds: tuple | None, selected: str | None, fmt: str) -> bytes:
-    """The cited static image of what the reader sees; built only when asked for.
-
-    A failure gives the reader a file saying, in the atlas's words, what failed (Streamlit's
-    own message for a failed download says nothing of it), and is logged for the operator.
-    """
-    try:
-        image = map_figure(ds, layers, bounds, date.today(), selected=selected)
-        return to_png(image.figure, *MAP_SIZE, fmt=fmt)
-    except Exception as err:  # whatever failed, the reader gets our message
-        logger.exception("map image failed")
-        return failure_file(fmt, f"The map image could not be drawn: {type(err).__name__}: {err}")
+    """The cited static image of what the reader sees; built only when asked for."""
+    return map_file(ds, fmt, layers, bounds, selected=selected)
 
 
 @st.fragment(key=DOWNLOAD)

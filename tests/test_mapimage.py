@@ -11,7 +11,7 @@ from PIL import Image
 
 from geo.failure import failure_file
 from geo.labels import Box, Label, overlapping, place_labels, text_size
-from geo.mapimage import BOUNDARY_NOTE, MAP_SIZE, map_figure, map_file_name
+from geo.mapimage import BOUNDARY_NOTE, MAP_SIZE, map_figure, map_file, map_file_name
 from geo.urlstate import MapView, view_from_query, view_to_query
 
 ON = date(2026, 12, 1)
@@ -148,6 +148,21 @@ def test_a_failed_image_becomes_a_file_that_says_what_failed(fmt):
         assert (
             "could not be drawn" in text and "&lt;Chromium&gt;" in text and "<Chromium>" not in text
         )
+
+
+def test_a_map_that_cannot_be_drawn_downloads_as_our_message_not_a_blank(ds):
+    def broken(*args, **kwargs):  # a fault injected on purpose: Chromium gone mid-export
+        raise RuntimeError("Chromium exited with code 1")
+
+    data = map_file(ds, "svg", ["border"], render=broken)
+    said = " ".join(re.findall(r">([^<]*)</text>", data.decode()))
+    assert "The map image could not be drawn: RuntimeError: Chromium exited with code 1" in said
+    assert map_file(ds, "png", render=broken).startswith(b"\x89PNG")
+    # Bad input is named with what was wrong, before anything is rendered.
+    bad = map_file(ds, "svg", bounds=(5.0, 5.0, 1.0, 1.0), render=broken).decode()
+    assert "bounds must be (west, south, east, north)" in " ".join(
+        re.findall(r">([^<]*)</text>", bad)
+    )
 
 
 @pytest.mark.slow
