@@ -156,10 +156,10 @@ def map_file(
     format saying in the atlas's words what failed (and the failure logged for the operator).
 
     The page's download builds it only when asked, so Streamlit would otherwise show its own
-    message, which says nothing of what went wrong. `render` is geo.pngexport.to_png.
+    message, which says nothing of what went wrong. `render` is geo.pngexport.render_image.
     """
     if render is None:
-        from geo.pngexport import to_png as render
+        from geo.pngexport import render_image as render
     try:
         image = map_figure(ds, layers, bounds, on, selected=selected)
         return render(image.figure, *MAP_SIZE, fmt=fmt)

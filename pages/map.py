@@ -27,11 +27,13 @@ from geo.urlstate import (
 )
 from pages import _state
 from pages._shared import dataset, problem_banner
+from patches import leave_pages_folder_mode
 
 PAGE = "map"
 MAP_KEY = "atlas_map"
 PANEL = "feature-panel"  # the fragment a click reruns: the panel and the address, not the map
 DOWNLOAD = "map-download"  # the map image's download, which follows the view and the selection
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
 read = partial(

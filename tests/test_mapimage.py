@@ -167,9 +167,9 @@ def test_a_map_that_cannot_be_drawn_downloads_as_our_message_not_a_blank(ds):
 
 @pytest.mark.slow
 def test_the_svg_carries_the_names_and_the_boundary_note_as_text(ds):
-    from geo.pngexport import to_png
+    from geo.pngexport import render_image
 
-    svg = to_png(map_figure(ds, on=ON).figure, *MAP_SIZE, fmt="svg").decode()
+    svg = render_image(map_figure(ds, on=ON).figure, *MAP_SIZE, fmt="svg").decode()
     texts = (
         " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
         + " "
