@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 from shapely.geometry import GeometryCollection, MultiLineString, Point, mapping, shape
 from shapely.ops import polylabel, unary_union
 
-from geo.charts import FONT, data_date, dates_line, file_name
+from geo.asof import as_of
+from geo.charts import FONT, data_date
 from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
 from geo.mapview import KIND_COLOUR
@@ -205,8 +206,8 @@ def map_file_name(
     bounds: Bounds | None = None,
     size: tuple[int, int] = MAP_SIZE,
 ) -> str:
-    """The image's file name, dated like its footer: the latest source of the features drawn."""
-    return file_name("map", ds, drawn(ds, layers, bounds, size)[2], fmt)
+    """The image's file name, dated like its footer: as_of the features drawn (geo/asof.py)."""
+    return f"iran-pakistan-atlas-map-{as_of(ds, drawn(ds, layers, bounds, size)[1]).stamp()}.{fmt}"
 
 
 class _Frame:
@@ -353,8 +354,8 @@ def map_figure(
     none overlaps another or a symbol (names that fit nowhere are left out, and listed in
     `MapImage.left_out`). A locator inset shows where the view lies. Its legend lists exactly
     the kinds drawn, then the precision marks used; its footer names the sources of the
-    features drawn, the licences, the boundary note, and the latest source date of the data
-    shown (the same date as `map_file_name`) beside the export date.
+    features drawn, the licences, the boundary note, and how recent the data drawn is
+    (geo/asof.py, the same records as `map_file_name`'s date) beside the export date.
     """
     if bounds is not None and not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
         raise ValueError(f"bounds must be (west, south, east, north), got {bounds!r}")
@@ -650,5 +651,8 @@ def _footer(
     lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
                            "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
     lines.append(BOUNDARY_NOTE)
-    lines.append(dates_line(ds, source_ids, on))
+    # The same records as the file name's date (map_file_name), so the two always agree.
+    lines.append(
+        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
+    )
     return lines

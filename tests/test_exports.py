@@ -217,7 +217,7 @@ def test_the_map_image_is_cited_and_renders_with_its_marks(ds):
     (footer,) = [a for a in image.figure.layout.annotations if a.name == "source-line"]
     text = footer.text.replace("<br>", " ")
     assert "Sources of the features drawn" in text and "ODbL" in text
-    assert "Latest source date of the data shown: 2025-12-12" in text
+    assert "Data as of: sources dated up to 12 Dec 2025" in text
     assert "Exported: 2026-11-22" in text
     metas = {t.meta for t in image.figure.data}
     assert {"scale-bar", "mark:schematic", "mark:approximate", "inset-view"} <= metas
