@@ -159,6 +159,15 @@ def load_dataset(root: Path | None = None) -> Dataset:
     context = _with_label_points(
         read_json(root / "context" / "countries.geojson", root, problems) or {}
     )
+    # The names a static map draws (countries, seas, towns): optional, for drawing only.
+    places_path = root / "context" / "places.geojson"
+    if places_path.exists() and isinstance(context, dict):
+        places = read_json(places_path, root, problems) or {}
+        context["places"] = (
+            [f for f in places.get("features", []) if isinstance(f, dict)]
+            if isinstance(places, dict)
+            else []
+        )
 
     ds = Dataset(sources, layers, figures, events, context, problems, disagreements)
     ds.claims = claims

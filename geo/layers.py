@@ -242,16 +242,79 @@ def point_of(feature: Feature) -> Point:
     return shape(feature.geometry).representative_point()
 
 
-def view_for(feature: Feature) -> tuple[tuple[float, float], int]:
-    """The centre (lat, lon) and zoom that show a feature whole."""
+# The zoom beyond which the offline basemap is only enlarged (its tiles are drawn to zoom 8):
+# finding a feature never goes past it, so the map it opens on is sharp and names its towns.
+SHARP_ZOOM = 8
+# The live map's size at 1280 × 800 (three fifths of the page, 640 px high), assumed until the
+# map has reported its own.
+MAP_PX = (700, 640)
+
+
+def _merc(lat: float) -> float:
+    """Web Mercator's y for a latitude, in radians (0 at the equator)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(max(-85.0, min(85.0, lat))) / 2))
+
+
+def fit_zoom(
+    bounds: tuple[float, float, float, float],
+    size: tuple[float, float] = MAP_PX,
+    padding: float = 48,
+    max_zoom: float = SHARP_ZOOM,
+    min_zoom: float = 4,
+) -> float:
+    """The largest zoom, in Leaflet's quarter steps, at which `bounds` (west, south, east, north)
+    fits a map of `size` px with `padding` px all round; within [min_zoom, max_zoom]."""
+    west, south, east, north = bounds
+    room_x, room_y = max(size[0] - 2 * padding, 40), max(size[1] - 2 * padding, 40)
+    zooms = []
+    if east > west:
+        zooms.append(math.log2(room_x * 360 / (256 * (east - west))))
+    if north > south:
+        zooms.append(math.log2(room_y * 2 * math.pi / (256 * (_merc(north) - _merc(south)))))
+    zoom = min(zooms) if zooms else max_zoom
+    return max(min_zoom, min(max_zoom, math.floor(zoom * 4) / 4))
+
+
+def view_for(
+    feature: Feature, size: tuple[float, float] = MAP_PX, max_zoom: float = SHARP_ZOOM
+) -> tuple[tuple[float, float], float]:
+    """The centre (lat, lon) and zoom that show a feature whole on a map of `size` px, never
+    closer than `max_zoom` (a point is shown at it)."""
     geom = shape(feature.geometry)
     minx, miny, maxx, maxy = geom.bounds
     center = ((miny + maxy) / 2, (minx + maxx) / 2)
-    span = max(maxx - minx, maxy - miny)
-    if span == 0:
-        return center, 10
-    zoom = int(max(4, min(11, math.floor(math.log2(360 / span)) - 1)))
-    return center, zoom
+    return center, fit_zoom((minx, miny, maxx, maxy), size, max_zoom=max_zoom)
+
+
+def view_bounds(
+    center: tuple[float, float], zoom: float, size: tuple[float, float] = MAP_PX
+) -> tuple[float, float, float, float]:
+    """(west, south, east, north) that a map of `size` px shows at `center` (lat, lon), `zoom`."""
+    lat, lon = center
+    scale = 256 * 2**zoom
+    half_lon = size[0] / 2 * 360 / scale
+    y = _merc(lat)
+    half_y = size[1] / 2 * 2 * math.pi / scale
+
+    def lat_of(v: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(v)) - math.pi / 2)
+
+    return (lon - half_lon, lat_of(y - half_y), lon + half_lon, lat_of(y + half_y))
+
+
+def size_of(bounds: tuple[float, float, float, float], zoom: float) -> tuple[float, float]:
+    """The size in px of a map showing `bounds` at `zoom`: what the map reports tells its size."""
+    west, south, east, north = bounds
+    scale = 256 * 2**zoom
+    return (east - west) / 360 * scale, (_merc(north) - _merc(south)) / (2 * math.pi) * scale
+
+
+def opening_features(features: list[Feature]) -> list[Feature]:
+    """What the opening view frames: the border and the places on or near it (crossings,
+    markets, ports), not the whole length of every route (those run on off the edge); all the
+    features when none of those is shown."""
+    framed = [f for f in features if f.props.kind == "border" or f.geometry["type"] == "Point"]
+    return framed or features
 
 
 def bounds_of(features: list[Feature]) -> tuple[tuple[float, float], tuple[float, float]] | None:

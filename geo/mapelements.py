@@ -283,3 +283,58 @@ class Halo(MacroElement):
         self._name = "Halo"
         self.style = {"color": color, "className": "atlas-halo"}
         self.interval_ms = interval_ms
+
+
+class ViewAddress(MacroElement):
+    """The map's view in the page's address (`?view=<lat>,<lon>,<zoom>`), kept there as the
+    reader pans and zooms, so that a copied link opens where the reader was looking.
+
+    Written by the map itself with history.replaceState on the page around it (as the page does
+    for ?feature=): moving the map sends nothing to the server and the map is never sent again.
+    The page reads the parameter when a link is opened (geo/urlstate.py, view_from_query).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function write() {
+                var c = map.getCenter(), z = map.getZoom();
+                var text = c.lat.toFixed(4) + ',' + c.lng.toFixed(4) + ',' + (+z.toFixed(2));
+                try {
+                    var loc = window.parent.location;
+                    var params = new URLSearchParams(loc.search);
+                    if (params.get('view') === text) { return; }
+                    params.set('view', text);
+                    // The page's own state stays as it is: only the view's parameter changes.
+                    window.parent.history.replaceState(window.parent.history.state, '',
+                        loc.pathname + '?' + params.toString() + loc.hash);
+                } catch (err) {
+                    // Not embedded in the atlas's page (or another origin): nothing to keep.
+                }
+            }
+            // Only once the reader has moved the map: the opening view (fitted, or set by the
+            // page from a link) is the plain page's, and a plain address should stay plain.
+            // A click on a feature is not a move, though its popup may pan the map a little.
+            var touched = false;
+            function touch() { touched = true; }
+            map.on('dragstart', touch);
+            var box = map.getContainer();
+            box.addEventListener('wheel', touch, {capture: true, passive: true});
+            box.addEventListener('dblclick', touch, {capture: true, passive: true});
+            box.addEventListener('keydown', function (ev) {
+                if (/^(Arrow|[-+=])/.test(ev.key) && ev.target === box) { touch(); }
+            }, {capture: true, passive: true});
+            box.addEventListener('click', function (ev) {
+                if (ev.target.closest && ev.target.closest('.leaflet-control-zoom')) { touch(); }
+            }, {capture: true, passive: true});
+            map.on('moveend', function () { if (touched) { write(); } });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ViewAddress"

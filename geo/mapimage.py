@@ -8,19 +8,26 @@ style would fetch glyphs for its text.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from shapely.geometry import shape
+from shapely.geometry import GeometryCollection, MultiLineString, Point, mapping, shape
+from shapely.ops import polylabel, unary_union
 
-from geo.charts import FONT, data_date, dates_line
+from geo.asof import as_of
+from geo.charts import FONT, data_date
+from geo.failure import failure_file
+from geo.labels import PAD, Box, Label, Placed, place_labels
 from geo.mapview import KIND_COLOUR
 from geo.models import KIND_LABEL, PRECISION_MEANING, Dataset, Feature
 from geo.text import plot
 
+logger = logging.getLogger(__name__)
 MAP_SIZE = (1800, 1300)
 SEA = "#dde8ee"
 LAND = "#f4f1ea"
@@ -34,6 +41,10 @@ STATUS_DASH = {
 }
 POINT_SYMBOL = {"crossing": "diamond", "border_market": "square", "free_trade_zone": "triangle-up",
                 "port": "circle"}  # fmt: skip
+# Drawn in this order, the crossings last (on top), each a little larger than what sits beside.
+STACK = {"port": 0, "free_trade_zone": 1, "border_market": 2, "crossing": 3}
+POINT_SIZE = {"crossing": 16, "border_market": 12, "free_trade_zone": 13, "port": 14}
+HALO = "#f1c40f"  # the selection's colour, as on the live map
 HOLLOW = {"planned", "proposed"}  # a place not yet there is drawn hollow, as on the live map
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north in degrees
@@ -49,6 +60,10 @@ class MapImage:
     source_ids: list[str]
     features: list[Feature]
     data_date: str | None  # the latest `published` among the sources of the features drawn
+    bounds: Bounds | None = None  # the view drawn, widened to the image's shape
+    labels: list[Placed] | None = None  # every name drawn, with its box in image px
+    left_out: list[Label] | None = None  # names that fitted nowhere
+    obstacles: list[Box] | None = None  # symbols and furniture no name may cover
 
 
 def opening_bounds(ds: Dataset) -> Bounds:
@@ -107,21 +122,6 @@ def fit_aspect(bounds: Bounds, width: float, height: float) -> Bounds:
     return (west, lat_of(y_mid - half), east, lat_of(y_mid + half))
 
 
-def _group_labels(
-    named: list[tuple[float, float, str]], near: float
-) -> list[tuple[float, float, str]]:
-    """Places closer than `near` degrees share one label, their names one per line."""
-    groups: list[list[tuple[float, float, str]]] = []
-    for item in named:
-        for g in groups:
-            if abs(g[0][0] - item[0]) < near and abs(g[0][1] - item[1]) < near:
-                g.append(item)
-                break
-        else:
-            groups.append([item])
-    return [(g[0][0], g[0][1], "<br>".join(plot(n[2]) for n in g)) for g in groups]
-
-
 def _scale_bar(bounds: Bounds) -> tuple[float, float, float, int]:
     """A round length (km) about a fifth of the view's width, and where its ends and line sit."""
     west, south, east, north = bounds
@@ -133,79 +133,284 @@ def _scale_bar(bounds: Bounds) -> tuple[float, float, float, int]:
     return start, start + length / km_per_degree, lat, length
 
 
+BOUNDARY_NOTE = (
+    "Boundaries and names are shown for reference only and imply no position on their status."
+)
+MARGIN_L, MARGIN_R, MARGIN_T = 20, 20, 70
+FOOTER_LINES = 10  # room kept under the map for the footer's lines
+LEGEND_PX = 90
+REGION = (50.0, 20.0, 75.0, 40.0)  # the locator inset's extent: the basemap's whole window
+INSET_PX = 240  # the inset's height
+
+
+def map_file(
+    ds: Dataset,
+    fmt: str,
+    layers: list[str] | None = None,
+    bounds: Bounds | None = None,
+    on: date | None = None,
+    *,
+    selected: str | None = None,
+    render: Callable[..., bytes] | None = None,
+) -> bytes:
+    """The map image as a file (png, svg or pdf), or, when drawing it fails, a file of the same
+    format saying in the atlas's words what failed (and the failure logged for the operator).
+
+    The page's download builds it only when asked, so Streamlit would otherwise show its own
+    message, which says nothing of what went wrong. `render` is geo.pngexport.render_image.
+    """
+    if render is None:
+        from geo.pngexport import render_image as render
+    try:
+        image = map_figure(ds, layers, bounds, on, selected=selected)
+        return render(image.figure, *MAP_SIZE, fmt=fmt)
+    except Exception as err:  # whatever failed, the reader gets our message, not a blank
+        logger.exception("the map image (%s) could not be drawn", fmt)
+        return failure_file(fmt, f"The map image could not be drawn: {type(err).__name__}: {err}")
+
+
+def _layout(size: tuple[int, int]) -> tuple[float, float, float]:
+    """The map area's width and height in px, and the height kept under it for legend and footer."""
+    width, height = size
+    block = 20 * FOOTER_LINES + 20
+    return width - MARGIN_L - MARGIN_R, height - MARGIN_T - block - LEGEND_PX, block
+
+
+def _in_view(ds: Dataset, layers: list[str] | None, bounds: Bounds) -> list[Feature]:
+    names = [layer.name for layer in ds.layers] if layers is None else layers
+    return [
+        f for layer in ds.layers if layer.name in names for f in layer.features
+        if _visible(f, bounds)
+    ]  # fmt: skip
+
+
+def drawn(
+    ds: Dataset,
+    layers: list[str] | None = None,
+    bounds: Bounds | None = None,
+    size: tuple[int, int] = MAP_SIZE,
+) -> tuple[Bounds, list[Feature], list[str]]:
+    """What an image of this view draws: its bounds (widened to the image's shape), the
+    features in them and their sources. The footer's date and the file name's come from here."""
+    plot_w, plot_h, _ = _layout(size)
+    fitted = fit_aspect(bounds or opening_bounds(ds), plot_w, plot_h)
+    shown = _in_view(ds, layers, fitted)
+    source_ids = list(dict.fromkeys(c.source for f in shown for c in f.props.citations))
+    return fitted, shown, source_ids
+
+
+def map_file_name(
+    ds: Dataset,
+    fmt: str,
+    layers: list[str] | None = None,
+    bounds: Bounds | None = None,
+    size: tuple[int, int] = MAP_SIZE,
+) -> str:
+    """The image's file name, dated like its footer: as_of the features drawn (geo/asof.py)."""
+    return f"iran-pakistan-atlas-map-{as_of(ds, drawn(ds, layers, bounds, size)[1]).stamp()}.{fmt}"
+
+
+class _Frame:
+    """Degrees to the image's pixels and to Plotly's paper coordinates, for one view."""
+
+    def __init__(self, bounds: Bounds, plot_w: float, plot_h: float):
+        self.west, self.south, self.east, self.north = bounds
+        self.w, self.h = plot_w, plot_h
+        self.top, self.bottom = _merc_y(self.north), _merc_y(self.south)
+
+    def px(self, lon: float, lat: float) -> tuple[float, float]:
+        x = MARGIN_L + (lon - self.west) / (self.east - self.west) * self.w
+        y = MARGIN_T + (self.top - _merc_y(lat)) / (self.top - self.bottom) * self.h
+        return x, y
+
+    def paper(self, x: float, y: float) -> tuple[float, float]:
+        return (x - MARGIN_L) / self.w, 1 - (y - MARGIN_T) / self.h
+
+    def box(self) -> Box:
+        return Box(MARGIN_L, MARGIN_T, MARGIN_L + self.w, MARGIN_T + self.h)
+
+    def zoom(self) -> float:
+        """The web map zoom at which this view has this many pixels across."""
+        return math.log2(self.w * 360 / (256 * (self.east - self.west)))
+
+
+def _inset_box(frame: _Frame, points: list[tuple[float, float]]) -> Box:
+    """The locator inset's corner: of bottom right, top left, bottom left and top right, the one
+    over the fewest drawn points (symbols and line vertices), bottom right on a tie."""
+    w = INSET_PX * (REGION[2] - REGION[0]) / (_merc_y(REGION[3]) - _merc_y(REGION[1]))
+    f = frame.box()
+    m = 10
+    corners = [
+        Box(f.x1 - m - w, f.y1 - m - INSET_PX, f.x1 - m, f.y1 - m),
+        Box(f.x0 + m, f.y0 + m, f.x0 + m + w, f.y0 + m + INSET_PX),
+        Box(f.x0 + m, f.y1 - 70 - INSET_PX, f.x0 + m + w, f.y1 - 70),
+        Box(f.x1 - m - w, f.y0 + 90, f.x1 - m, f.y0 + 90 + INSET_PX),
+    ]
+
+    def under(c: Box) -> int:
+        return sum(c.x0 - 12 <= x <= c.x1 + 12 and c.y0 - 12 <= y <= c.y1 + 12 for x, y in points)
+
+    return min(corners, key=under)
+
+
+def _coast_and_edges(ds: Dataset, land: list, view: Bounds) -> tuple[Any, Any]:
+    """The coast, and the edges between countries other than the atlas's own border (drawn from
+    its data, more exactly than the 1:50m outlines, which would draw it twice and apart)."""
+    from shapely.geometry import box as sbox
+
+    window = sbox(*view).buffer(0.5)
+    polys = [p for p in land if p.intersects(window)]
+    if not polys:
+        return GeometryCollection(), GeometryCollection()
+    whole = unary_union(polys)
+    coast = whole.boundary.intersection(window)
+    edges = unary_union([p.boundary for p in polys]).intersection(window)
+    edges = edges.difference(coast.buffer(0.02))
+    border = next((f for f in ds.features if f.props.kind == "border"), None)
+    if border is not None:
+        edges = edges.difference(shape(border.geometry).buffer(0.2))
+    return _only_lines(coast), _only_lines(edges)
+
+
+def _only_lines(geom: Any) -> Any:
+    parts = [
+        g
+        for g in getattr(geom, "geoms", [geom])
+        if g.geom_type in ("LineString", "MultiLineString")
+    ]
+    flat = [p for g in parts for p in getattr(g, "geoms", [g]) if not p.is_empty]
+    return MultiLineString(flat) if flat else GeometryCollection()
+
+
+def _water_label(ds: Dataset, land: list, view: Bounds) -> tuple[str, float, float] | None:
+    """The open sea in view, named after the nearest sea the atlas names, and a point in it."""
+    from shapely.geometry import box as sbox
+
+    seas = [p for p in ds.context.get("places", []) if p.get("properties", {}).get("kind") == "sea"]
+    window = sbox(*view)
+    water = window.difference(
+        unary_union([p for p in land if p.intersects(window)] or [Point(0, 0)])
+    )
+    if not seas or water.is_empty or water.area < window.area * 0.06:
+        return None
+    biggest = max(getattr(water, "geoms", [water]), key=lambda g: g.area)
+    if biggest.geom_type != "Polygon":
+        return None
+    at = polylabel(biggest, tolerance=0.02)
+    sea = min(seas, key=lambda p: at.distance(Point(p["geometry"]["coordinates"][:2])))
+    return sea["properties"]["name"], at.x, at.y
+
+
+def _country_points(ds: Dataset, view: Bounds) -> list[tuple[str, float, float]]:
+    """(name, lon, lat) for each country seen in the view: the atlas's name position when it is
+    in view, else a point inside the part of the country that is."""
+    from shapely.geometry import box as sbox
+
+    named = {
+        p["properties"]["name"]: p["geometry"]["coordinates"]
+        for p in ds.context.get("places", [])
+        if p.get("properties", {}).get("kind") == "country"
+    }
+    window = sbox(*view)
+    out = []
+    for c in ds.context.get("features", []):
+        name = (c.get("properties") or {}).get("name") if isinstance(c, dict) else None
+        if not name or "geometry" not in c:
+            continue
+        try:
+            part = shape(c["geometry"]).intersection(window)
+        except (ValueError, TypeError):
+            continue
+        if part.is_empty or part.area < window.area * 0.02:
+            continue  # a sliver of a country at the edge is not named
+        at = named.get(name)
+        if at is None or not part.buffer(-0.3).contains(Point(at)):
+            parts = getattr(part, "geoms", [part])
+            biggest = max(parts, key=lambda g: g.area)
+            pt = (
+                polylabel(biggest, tolerance=0.05)
+                if biggest.geom_type == "Polygon"
+                else biggest.representative_point()
+            )
+            at = (pt.x, pt.y)
+        out.append((name, at[0], at[1]))
+    return out
+
+
 def map_figure(
     ds: Dataset,
     layers: list[str] | None = None,
     bounds: Bounds | None = None,
     on: date | None = None,
     *,
+    selected: str | None = None,
     size: tuple[int, int] = MAP_SIZE,
 ) -> MapImage:
     """The map of the given layers (all if None) in `bounds` (the opening view if None), cited.
 
-    Its legend lists exactly the kinds drawn, then the precision marks used; its footer names
-    the sources of the features drawn, the border's and the basemap's licences, and the latest
-    source date of the data shown beside the export date.
+    `bounds` is (west, south, east, north): the reader's view, widened to the image's shape.
+    `selected` (a feature id) is drawn with a halo and its name in bold. Countries, seas and
+    the towns the view has room for are named; every name is placed by geo/labels.py so that
+    none overlaps another or a symbol (names that fit nowhere are left out, and listed in
+    `MapImage.left_out`). A locator inset shows where the view lies. Its legend lists exactly
+    the kinds drawn, then the precision marks used; its footer names the sources of the
+    features drawn, the licences, the boundary note, and how recent the data drawn is
+    (geo/asof.py, the same records as `map_file_name`'s date) beside the export date.
     """
-    bounds = bounds or opening_bounds(ds)
-    if not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
+    if bounds is not None and not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
         raise ValueError(f"bounds must be (west, south, east, north), got {bounds!r}")
     on = on or date.today()
     width, height = size
-    names = [layer.name for layer in ds.layers] if layers is None else layers
-    pre_shown = [f for layer in ds.layers if layer.name in names for f in layer.features]
-    footer_guess = 9  # lines; the footer is built below once the features drawn are known
-    legend_px = 90
-    block = 20 * footer_guess + 20
-    plot_w, plot_h = width - 40, height - 70 - block - legend_px
-    bounds = fit_aspect(bounds, plot_w, plot_h)
+    plot_w, plot_h, block = _layout(size)
+    bounds, shown, source_ids = drawn(ds, layers, bounds, size)
     west, south, east, north = bounds
-    del pre_shown
-    shown = [
-        f for layer in ds.layers if layer.name in names for f in layer.features
-        if _visible(f, bounds)
-    ]  # fmt: skip
+    frame = _Frame(bounds, plot_w, plot_h)
     fig = go.Figure()
 
     # The atlas's own outlines: land over a sea-coloured frame, as on the live map.
+    land = []
     for c in ds.context.get("features", []):
         if not isinstance(c, dict) or "geometry" not in c:
             continue
         geom = shape(c["geometry"])
         # One trace per polygon: a filled trace with gaps would join its rings into one shape.
         for poly in getattr(geom, "geoms", [geom]):
-            if poly.geom_type != "Polygon":
-                continue
-            xs, ys = poly.exterior.xy
-            fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
-                                        fillcolor=LAND, line={"color": OUTLINE, "width": 0.8},
-                                        hoverinfo="skip", showlegend=False, meta="basemap"))  # fmt: skip
-    labels = [
-        c["properties"] for c in ds.context.get("features", [])
-        if isinstance(c, dict) and isinstance(c.get("properties"), dict) and "label_at" in c["properties"]
-    ]  # fmt: skip
-    inside = [
-        p for p in labels if west <= p["label_at"][0] <= east and south <= p["label_at"][1] <= north
-    ]
-    if inside:
-        fig.add_trace(go.Scattergeo(
-            lon=[p["label_at"][0] for p in inside], lat=[p["label_at"][1] for p in inside], mode="text",
-            text=[plot(p.get("name", "")).upper() for p in inside], hoverinfo="skip", showlegend=False,
-            textfont={"size": 15, "color": "#7b8a93"}, meta="country-labels"))  # fmt: skip
+            if poly.geom_type == "Polygon":
+                land.append(poly)
+    for poly in land:
+        xs, ys = poly.exterior.xy
+        fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
+                                    fillcolor=LAND, line={"color": LAND, "width": 0.5},
+                                    hoverinfo="skip", showlegend=False, meta="basemap"))  # fmt: skip
+    coast, edges = _coast_and_edges(ds, land, bounds)
+    for lines_, style, meta in (
+        (coast, {"color": OUTLINE, "width": 0.9}, "coast"),
+        (edges, {"color": "#8c8c8c", "width": 1.2, "dash": "dash"}, "country-edges"),
+    ):
+        lons, lats = _lines(mapping(lines_)) if not lines_.is_empty else ([], [])
+        if lons:
+            fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line=style,
+                                        hoverinfo="skip", showlegend=False, meta=meta))  # fmt: skip
 
     kinds: list[str] = []
     marks: list[str] = []
     lines = [f for f in shown if f.geometry["type"] != "Point"]
     points = [f for f in shown if f.geometry["type"] == "Point"]
+    chosen = next((f for f in shown if f.id == selected), None)
     schematic_lines = [f for f in lines if f.props.precision == "schematic"]
+    for i, f in enumerate(schematic_lines):
+        lons, lats = _lines(f.geometry)
+        fig.add_trace(go.Scattergeo(
+            lon=lons, lat=lats, mode="lines", line={"color": "rgba(60,60,60,0.18)", "width": 14},
+            name="schematic route: the real alignment is not public", legendgroup="mark-schematic",
+            showlegend=i == 0, hoverinfo="skip", meta="mark:schematic"))  # fmt: skip
     if schematic_lines:
-        for i, f in enumerate(schematic_lines):
-            lons, lats = _lines(f.geometry)
-            fig.add_trace(go.Scattergeo(
-                lon=lons, lat=lats, mode="lines", line={"color": "rgba(60,60,60,0.18)", "width": 14},
-                name="schematic route: the real alignment is not public", legendgroup="mark-schematic",
-                showlegend=i == 0, hoverinfo="skip", meta="mark:schematic"))  # fmt: skip
         marks.append("schematic")
+    if chosen is not None and chosen.geometry["type"] != "Point":
+        lons, lats = _lines(chosen.geometry)
+        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                                    line={"color": HALO, "width": 12}, showlegend=False,
+                                    meta="selected"))  # fmt: skip
     for f in lines:
         lons, lats = _lines(f.geometry)
         kind = f.props.kind
@@ -216,9 +421,7 @@ def map_figure(
                   "dash": STATUS_DASH.get(f.props.status, "solid")}))  # fmt: skip
         if kind not in kinds:
             kinds.append(kind)
-    approximate = [
-        f for f in points if f.props.precision != "mapped" and f.props.precision != "surveyed"
-    ]
+    approximate = [f for f in points if f.props.precision not in ("mapped", "surveyed")]
     if approximate:
         fig.add_trace(go.Scattergeo(
             lon=[f.geometry["coordinates"][0] for f in approximate],
@@ -228,44 +431,118 @@ def map_figure(
             name="approximate position: within a few kilometres", showlegend=True, hoverinfo="skip",
             meta="mark:approximate"))  # fmt: skip
         marks.append("approximate")
-    for f in sorted(points, key=lambda f: f.props.kind != "crossing"):
+    if chosen is not None and chosen.geometry["type"] == "Point":
+        lon, lat = chosen.geometry["coordinates"][:2]
+        fig.add_trace(go.Scattergeo(lon=[lon], lat=[lat], mode="markers", hoverinfo="skip",
+                                    marker={"symbol": "circle-open", "size": 34, "color": HALO,
+                                            "line": {"width": 5, "color": HALO}},
+                                    showlegend=False, meta="selected"))  # fmt: skip
+    # Stacked so that a crossing, the point of the atlas, is drawn last and stays on top of the
+    # market or zone beside it; larger symbols first.
+    for f in sorted(points, key=lambda f: STACK.get(f.props.kind, 0)):
         kind = f.props.kind
         symbol = POINT_SYMBOL.get(kind, "circle") + ("-open" if f.props.status in HOLLOW else "")
         lon, lat = f.geometry["coordinates"][:2]
         fig.add_trace(go.Scattergeo(
             lon=[lon], lat=[lat], mode="markers", name=KIND_LABEL[kind], legendgroup=f"kind:{kind}",
             showlegend=kind not in kinds, hoverinfo="skip", meta=f"kind:{kind}",
-            marker={"symbol": symbol, "size": 13, "color": KIND_COLOUR[kind],
-                    "line": {"color": "#1d2327" if f.props.status not in HOLLOW else KIND_COLOUR[kind], "width": 1.5}}))  # fmt: skip
+            marker={"symbol": symbol, "size": POINT_SIZE.get(kind, 13), "color": KIND_COLOUR[kind],
+                    "line": {"color": "white" if f.props.status not in HOLLOW else KIND_COLOUR[kind], "width": 1.5}}))  # fmt: skip
         if kind not in kinds:
             kinds.append(kind)
-    # Place labels: every place drawn; places that would overprint share one label. Lines are
-    # named by kind in the legend.
-    named = [
-        (f.geometry["coordinates"][0], f.geometry["coordinates"][1], f.props.name) for f in points
-    ]
-    named = _group_labels(named, near=(east - west) / 30)
-    if named:
-        fig.add_trace(go.Scattergeo(
-            lon=[n[0] + (east - west) / 120 for n in named], lat=[n[1] for n in named], mode="text",
-            text=[n[2] for n in named], textposition="middle right", hoverinfo="skip", showlegend=False,
-            textfont={"size": 12, "color": "#1d2327"}, meta="place-labels"))  # fmt: skip
 
+    # Furniture first, then names around it: nothing may cover the symbols, the scale bar, the
+    # north arrow or the inset.
     x0, x1, bar_lat, km = _scale_bar(bounds)
+    tick = (north - south) * 0.008
     fig.add_trace(go.Scattergeo(
-        lon=[x0, x0, x1, x1], lat=[bar_lat + (north - south) * 0.008, bar_lat, bar_lat, bar_lat + (north - south) * 0.008],
+        lon=[x0, x0, x1, x1], lat=[bar_lat + tick, bar_lat, bar_lat, bar_lat + tick],
         mode="lines", line={"color": "#1d2327", "width": 3}, hoverinfo="skip", showlegend=False, meta="scale-bar"))  # fmt: skip
     fig.add_trace(go.Scattergeo(
         lon=[(x0 + x1) / 2], lat=[bar_lat], mode="text", text=[f"{km} km"], textposition="top center",
         textfont={"size": 14, "color": "#1d2327"}, hoverinfo="skip", showlegend=False, meta="scale-label"))  # fmt: skip
+    (bx0, by0), (bx1, _) = frame.px(x0, bar_lat), frame.px(x1, bar_lat)
+    point_px = {f.id: frame.px(*f.geometry["coordinates"][:2]) for f in points}
+    line_px = [
+        frame.px(x, y)
+        for f in lines
+        for x, y in zip(*_lines(f.geometry), strict=True)
+        if x is not None
+    ]
+    inset = _inset_box(frame, [*point_px.values(), *line_px])
+    f_box = frame.box()
+    obstacles = [
+        Box(bx0 - 6, by0 - 30, bx1 + 6, by0 + 8),  # the scale bar and its length
+        Box(f_box.x1 - 56, f_box.y0, f_box.x1, f_box.y0 + 72),  # the north arrow
+        inset,
+    ]
+    for f in points:
+        x, y = point_px[f.id]
+        r = POINT_SIZE.get(f.props.kind, 13) / 2 + 2
+        obstacles.append(Box(x - r, y - r, x + r, y + r))
 
-    source_ids = list(dict.fromkeys(c.source for f in shown for c in f.props.citations))
-    latest = data_date(ds, source_ids)
+    labels = [
+        Label(f"feature:{f.id}", f.props.name, *point_px[f.id], size=14, bold=f.id == selected,
+              radius=POINT_SIZE.get(f.props.kind, 13) / 2 + 1)
+        for f in sorted(points, key=lambda f: (f.id != selected, -STACK.get(f.props.kind, 0)))
+    ]  # fmt: skip
+    labels += [
+        Label(f"country:{name}", plot(name).upper(), *frame.px(lon, lat), size=18, leader=False,
+              centred=True)
+        for name, lon, lat in _country_points(ds, bounds)
+    ]  # fmt: skip
+    places = ds.context.get("places", [])
+    zoom = frame.zoom()
+    for p in places:
+        props, (lon, lat) = p.get("properties", {}), p["geometry"]["coordinates"][:2]
+        if props.get("kind") == "sea" and west < lon < east and south < lat < north:
+            labels.append(Label(f"sea:{props['name']}", plot(props["name"]), *frame.px(lon, lat),
+                                size=15, leader=False, centred=True))  # fmt: skip
+    if not any(lb.key.startswith("sea:") for lb in labels):
+        water = _water_label(ds, land, bounds)
+        if water is not None:
+            labels.append(Label(f"sea:{water[0]}", plot(water[0]), *frame.px(water[1], water[2]),
+                                size=15, leader=False, centred=True))  # fmt: skip
+    towns = sorted(
+        (p for p in places if p.get("properties", {}).get("kind") == "town"
+         and p["properties"].get("min_zoom", 9) <= zoom + 0.5
+         and west < p["geometry"]["coordinates"][0] < east
+         and south < p["geometry"]["coordinates"][1] < north),
+        key=lambda p: p["properties"].get("min_zoom", 9),
+    )  # fmt: skip
+    placed, left_out = place_labels(labels, obstacles, f_box)
+    taken = obstacles + [p.box for p in placed]
+    # Towns last, each only where its dot and its name both fit: a town never crowds a feature.
+    town_dots = []
+    for p in towns:
+        x, y = frame.px(*p["geometry"]["coordinates"][:2])
+        dot = Box(x - 4, y - 4, x + 4, y + 4)
+        if any(dot.overlaps(o) for o in taken) or not dot.inside(f_box):
+            continue
+        got, _ = place_labels(
+            [Label(f"town:{p['properties']['name']}", plot(p["properties"]["name"]), x, y, size=13,
+                   radius=3, leader=False)], [*taken, dot], f_box)  # fmt: skip
+        if got:
+            placed += got
+            taken += [dot, got[0].box]
+            town_dots.append(p["geometry"]["coordinates"][:2])
+    if town_dots:
+        fig.add_trace(go.Scattergeo(
+            lon=[t[0] for t in town_dots], lat=[t[1] for t in town_dots], mode="markers",
+            marker={"symbol": "circle", "size": 6, "color": "#4a4a4a", "line": {"color": "white", "width": 1}},
+            name="town", showlegend=False, hoverinfo="skip", meta="towns"))  # fmt: skip
+    for p in placed:
+        _draw_label(fig, frame, p)
+
+    _locator(fig, land, bounds, inset, size)
     footer = _footer(ds, shown, source_ids, on, marks)
+    title = "Iran–Pakistan border: what crosses it"
+    if chosen is not None:
+        title += f"<br><sup>Highlighted: {plot(chosen.props.name)}</sup>"
     fig.update_layout(
         width=width, height=height, font=FONT, paper_bgcolor="white",
-        title={"text": "Iran–Pakistan border: what crosses it", "x": 0.02, "xref": "paper"},
-        margin={"l": 20, "r": 20, "t": 70, "b": block + legend_px, "autoexpand": False},
+        title={"text": title, "x": 0.02, "xref": "paper", "y": 0.985, "yanchor": "top"},
+        margin={"l": MARGIN_L, "r": MARGIN_R, "t": MARGIN_T, "b": block + LEGEND_PX, "autoexpand": False},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.01, "yanchor": "top",
                 "font": {"size": 14}, "itemsizing": "constant"},
@@ -275,14 +552,71 @@ def map_figure(
              "lonaxis": {"range": [west, east]}, "lataxis": {"range": [south, north]},
              "domain": {"x": [0, 1], "y": [0, 1]}},
     )  # fmt: skip
-    fig.add_annotation(text="<b>N</b><br>▲", xref="paper", yref="paper", x=0.985, y=0.985, xanchor="right",
+    fig.add_annotation(text="<b>N</b><br>▲", xref="paper", yref="paper", x=0.995, y=0.995, xanchor="right",
                        yanchor="top", showarrow=False, font={"size": 22, "color": "#1d2327"},
                        bgcolor="rgba(255,255,255,0.8)", name="north-arrow")  # fmt: skip
     fig.add_annotation(
         text="<br>".join(plot(line) for line in footer), xref="paper", yref="paper", x=0,
-        y=-(legend_px + 6) / plot_h, xanchor="left", yanchor="top", showarrow=False, align="left",
+        y=-(LEGEND_PX + 6) / plot_h, xanchor="left", yanchor="top", showarrow=False, align="left",
         font={"size": 13, "color": "#3b3b3b"}, name="source-line")  # fmt: skip
-    return MapImage(fig, kinds, marks, source_ids, shown, latest)
+    latest = data_date(ds, source_ids)
+    return MapImage(fig, kinds, marks, source_ids, shown, latest, bounds, placed, left_out,
+                    obstacles)  # fmt: skip
+
+
+LABEL_STYLE = {
+    "feature": {"color": "#1d2327", "bgcolor": "rgba(255,255,255,0.82)"},
+    "country": {"color": "#5f6b73", "bgcolor": "rgba(0,0,0,0)"},
+    "sea": {"color": "#3f6f93", "bgcolor": "rgba(0,0,0,0)"},
+    "town": {"color": "#2f2f2f", "bgcolor": "rgba(255,255,255,0.6)"},
+}
+
+
+def _draw_label(fig: go.Figure, frame: _Frame, placed: Placed) -> None:
+    """One placed name as a Plotly annotation: its box where the placer put it, and a leader
+    line to its symbol when it had to move away."""
+    label = placed.label
+    kind = label.key.split(":", 1)[0]
+    style = LABEL_STYLE[kind]
+    text = f"<b>{label.text}</b>" if label.bold else label.text
+    if kind == "sea":
+        text = f"<i>{text}</i>"
+    cx, cy = placed.box.centre
+    common = {"xref": "paper", "yref": "paper", "text": text, "name": f"label:{label.key}",
+              "font": {"size": label.size, "color": style["color"]}, "bgcolor": style["bgcolor"],
+              "borderpad": PAD - 1}  # fmt: skip
+    if placed.leader:
+        px, py = frame.paper(label.x, label.y)
+        fig.add_annotation(x=px, y=py, ax=cx - label.x, ay=cy - label.y, axref="pixel", ayref="pixel",
+                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#555",
+                           standoff=label.radius, **common)  # fmt: skip
+    else:
+        px, py = frame.paper(cx, cy)
+        fig.add_annotation(
+            x=px, y=py, xanchor="center", yanchor="middle", showarrow=False, **common
+        )
+
+
+def _locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:
+    """A small map of the region in `inset` (image px), the view drawn on it as a red box."""
+    plot_w, plot_h, _ = _layout(size)
+    for poly in land:
+        xs, ys = poly.exterior.xy
+        fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
+                                    fillcolor=LAND, line={"color": OUTLINE, "width": 0.5}, geo="geo2",
+                                    hoverinfo="skip", showlegend=False, meta="inset"))  # fmt: skip
+    west, south, east, north = bounds
+    fig.add_trace(go.Scattergeo(lon=[west, east, east, west, west], lat=[south, south, north, north, south],
+                                mode="lines", line={"color": "#c0392b", "width": 2}, geo="geo2",
+                                hoverinfo="skip", showlegend=False, meta="inset-view"))  # fmt: skip
+    fig.update_layout(geo2={
+        "projection": {"type": "mercator"}, "showland": False, "showocean": False,
+        "showcountries": False, "showcoastlines": False, "showlakes": False, "showrivers": False,
+        "showframe": True, "framecolor": "#5d6d7e", "bgcolor": SEA,
+        "lonaxis": {"range": [REGION[0], REGION[2]]}, "lataxis": {"range": [REGION[1], REGION[3]]},
+        "domain": {"x": [(inset.x0 - MARGIN_L) / plot_w, (inset.x1 - MARGIN_L) / plot_w],
+                   "y": [1 - (inset.y1 - MARGIN_T) / plot_h, 1 - (inset.y0 - MARGIN_T) / plot_h]},
+    })  # fmt: skip
 
 
 def _footer(
@@ -305,6 +639,8 @@ def _footer(
         credits.append(
             f"Outlines: {provenance.get('dataset', '')} ({provenance.get('licence', 'licence unknown')})"
         )
+    if ds.context.get("places"):
+        credits.append("Towns: GeoNames (CC BY 4.0)")
     if credits:
         lines += textwrap.wrap("; ".join(credits) + ".", 190)
     meanings = [
@@ -314,5 +650,9 @@ def _footer(
     ]
     lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
                            "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
-    lines += textwrap.wrap(dates_line(ds, source_ids, on), 190)
+    lines.append(BOUNDARY_NOTE)
+    # The same records as the file name's date (map_file_name), so the two always agree.
+    lines.append(
+        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
+    )
     return lines

@@ -16,8 +16,8 @@ from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.claims import disagreements_about_feature
-from geo.layers import bounds_of, view_for
-from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend
+from geo.layers import bounds_of, opening_features, view_for
+from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend, ViewAddress
 from geo.mapstyle import (
     KIND_COLOUR,
     POINT_STACK,
@@ -254,10 +254,14 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     # The selection's halo is the map's own business (a click, or the address's ?feature=),
     # so that a selection changes nothing the server sends: see Halo.
     m.add_child(Halo())
+    # The view in the address as the reader moves the map: see ViewAddress.
+    m.add_child(ViewAddress())
     # The opening view fits what is shown, at the map's real size in the browser: the same
     # features fill a laptop's map and a phone's. The padding keeps them clear of the zoom
     # buttons (top left), the scale (bottom left) and the folded legend (bottom right).
-    box = bounds_of([f for f in ds.features if f.layer in layers]) or bounds_of(ds.features)
+    box = bounds_of(opening_features([f for f in ds.features if f.layer in layers])) or bounds_of(
+        opening_features(ds.features)
+    )
     if box is not None:
         m.fit_bounds(
             [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)

@@ -193,3 +193,66 @@ def topics_to_query(state: TopicsState) -> dict[str, str]:
     """The query parameters that restore `state` (the topic is always named, so a copied link
     says what it shows)."""
     return {"topic": state.topic}
+
+
+# The map's view (?view=<lat>,<lon>,<zoom>) is kept apart from MapState: the map's own script
+# writes it into the address as the reader pans (geo/mapelements.py, ViewAddress), and the page
+# reads it only to open a shared link or to come back to the map as it was left.
+VIEW_ZOOM = (4.0, 14.0)  # the live map's own zoom limits
+VIEW_LAT = (-85.0, 85.0)  # Web Mercator's
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map looks: its centre (degrees) and its zoom (Leaflet's, quarter steps)."""
+
+    lat: float
+    lon: float
+    zoom: float
+
+    def text(self) -> str:
+        """`lat,lon,zoom` as the address carries it: four decimals (about 10 m), zoom as is."""
+        return f"{self.lat:.4f},{self.lon:.4f},{self.zoom:g}"
+
+
+def _finite(text: str) -> float | None:
+    """A plain decimal number (digits, one point, a leading minus), else None: no 'nan',
+    'inf', '1e308' or thousands of digits from a link reach float()."""
+    body = text[1:] if text.startswith("-") else text
+    whole, _, frac = body.partition(".")
+    if not whole or len(body) > 12 or not (whole + frac).isascii():
+        return None
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        return None
+    return float(text)
+
+
+def view_from_query(params: Params) -> tuple[MapView | None, list[str]]:
+    """The view from ?view=<lat>,<lon>,<zoom>; anything else is named in a notice, not kept.
+
+    Latitude within Web Mercator's ±85°, longitude wrapped into −180..180, zoom within the map's
+    own limits (4–14, rounded to the quarter steps the map takes).
+    """
+    raw = params.get("view")
+    if raw is None:
+        return None, []
+    parts = [_finite(p.strip()) for p in raw.split(",")]
+    if len(parts) != 3 or any(p is None for p in parts):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        return None, [
+            f"The view “{shown}” in the link is not <lat>,<lon>,<zoom>; showing the whole map."
+        ]
+    lat, lon, zoom = parts  # type: ignore[misc]
+    if not VIEW_LAT[0] <= lat <= VIEW_LAT[1] or not VIEW_ZOOM[0] <= zoom <= VIEW_ZOOM[1]:
+        return None, [
+            f"The view {lat:g},{lon:g},{zoom:g} in the link is off the map (latitude within "
+            f"±85, zoom {VIEW_ZOOM[0]:g}–{VIEW_ZOOM[1]:g}); showing the whole map."
+        ]
+    if not -180.0 <= lon <= 180.0:
+        lon = (lon + 180.0) % 360.0 - 180.0
+    return MapView(lat, lon, round(zoom * 4) / 4), []
+
+
+def view_to_query(view: MapView | None) -> dict[str, str]:
+    """`{"view": "lat,lon,zoom"}` for a view, nothing for none (the map's opening view)."""
+    return {"view": view.text()} if view is not None else {}

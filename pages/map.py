@@ -9,17 +9,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.asof import as_of
-from geo.charts import file_name
 from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
-from geo.layers import view_for
-from geo.mapimage import MAP_SIZE, map_figure
-from geo.mapview import BASEMAPS, build_map
+from geo.layers import MAP_PX, size_of, view_bounds, view_for
+from geo.mapimage import map_file, map_file_name
+from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
 from geo.models import Feature
 from geo.panel import Panel, build_panel
-from geo.pngexport import browser_path, render_image
+from geo.pngexport import browser_path
 from geo.text import md
-from geo.urlstate import MapState, map_from_query, map_to_query
+from geo.urlstate import (
+    MapState,
+    MapView,
+    map_from_query,
+    map_to_query,
+    view_from_query,
+    view_to_query,
+)
 from pages import _state
 from pages._shared import dataset, problem_banner
 from patches import leave_pages_folder_mode
@@ -27,6 +33,7 @@ from patches import leave_pages_folder_mode
 PAGE = "map"
 MAP_KEY = "atlas_map"
 PANEL = "feature-panel"  # the fragment a click reruns: the panel and the address, not the map
+DOWNLOAD = "map-download"  # the map image's download, which follows the view and the selection
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
@@ -36,7 +43,19 @@ read = partial(
     basemaps=list(BASEMAPS),
     features=[f.id for f in ds.features],
 )
-write = partial(map_to_query, layers=list(layer_titles))
+
+
+def write(state: MapState) -> dict[str, str]:
+    """The address for the page's state, with the view the map is at (see ViewAddress)."""
+    return {
+        **map_to_query(state, layers=list(layer_titles)),
+        **view_to_query(st.session_state.get("map_address_view")),
+    }
+
+
+def seen() -> dict:
+    """What the map last reported of itself: its view, the bounds it shows and its size."""
+    return st.session_state.get("map_seen") or {}
 
 
 def select(feature_id: str | None, move: bool) -> None:
@@ -44,15 +63,24 @@ def select(feature_id: str | None, move: bool) -> None:
     _state.update(PAGE, feature=feature_id)
     feature = ds.feature(feature_id) if feature_id else None
     if move and feature is not None:
-        st.session_state.map_view = view_for(feature)
+        st.session_state.map_view = view_for(feature, seen().get("size", MAP_PX))
+
+
+def keep_view() -> None:
+    """A new map (other layers or basemap) opens where the reader was looking, not at the start."""
+    view = seen().get("view")
+    if view is not None:
+        st.session_state.map_view = ((view.lat, view.lon), view.zoom)
 
 
 def on_layers() -> None:
     _state.update(PAGE, layers=tuple(st.session_state.w_layers))
+    keep_view()
 
 
 def on_basemap() -> None:
     _state.update(PAGE, basemap=st.session_state.w_basemap)
+    keep_view()
 
 
 def on_find() -> None:
@@ -69,16 +97,70 @@ def on_found() -> None:
         select(picked, move=True)
 
 
-def on_map_click() -> None:
+def on_map_change() -> None:
+    """The map reports a click (a feature selected) or a move (its view): only the panel and the
+    download follow, never the map itself.
+
+    The report arrives as an interaction that asks for a full run, and Streamlit forgets every
+    deferred download of the session at the start of a full run; a run narrowed here to some
+    fragments re-registers only theirs. So every fragment holding a download reruns: the
+    panel's (the feature's data) and the map image's, which must follow the view anyway.
+    """
     value = st.session_state.get(MAP_KEY) or {}
     drawing = value.get("last_active_drawing") or {}
     feature_id = (drawing.get("properties") or {}).get("id")
-    if feature_id and ds.feature(feature_id):
-        # A click selects without moving the map: the reader is looking where they clicked.
-        select(feature_id, move=False)
-        # Only the panel follows: the map drew the popup and the halo itself, and sending it
-        # again would cost ~110 KB and a full run per click (issue 10).
-        st.rerun(PANEL)
+    if feature_id != st.session_state.get("map_drawing"):
+        st.session_state.map_drawing = feature_id
+        if feature_id and ds.feature(feature_id):
+            # A click selects without moving the map: the reader is looking where they clicked.
+            select(feature_id, move=False)
+    reported = map_report(value)
+    asked = st.session_state.get("map_view")
+    fresh = st.session_state.pop("map_fresh", False)
+    unfitted = near(reported, (DEFAULT_CENTER, DEFAULT_ZOOM)) if reported else False
+    if reported and asked and (fresh or unfitted) and not near(reported, asked):
+        # A new map reports itself once as built (fitted to the features, or not even that
+        # while its frame has no size yet), before it moves to the view the page asked for;
+        # its next report, after the move, is the one to keep.
+        reported = None
+    if reported:
+        st.session_state.map_seen = reported
+        # The next full run (another page and back, a layer hidden) opens the map here, not
+        # where it was first opened: the map's own centre and zoom follow what it reported.
+        keep_view()
+        # The map's script put the view in the address once the reader moved it: keep it there
+        # when the panel next writes the address.
+        if "view" in st.query_params:
+            st.session_state.map_address_view = reported["view"]
+    # Only the panel and the download follow: the map drew the popup and the halo itself, and
+    # sending it again would cost ~110 KB and a full run per click (issue 10).
+    st.rerun([PANEL, DOWNLOAD])
+
+
+def near(reported: dict, asked: tuple) -> bool:
+    """Whether the map reports the view (centre, zoom) the page asked it for, within a pixel."""
+    view, ((lat, lon), zoom) = reported["view"], asked
+    return view.zoom == zoom and abs(view.lat - lat) < 0.01 and abs(view.lon - lon) < 0.01
+
+
+def map_report(value: dict) -> dict | None:
+    """The view, bounds and size in px of what the map shows, from what it reported; None
+    when it did not report them."""
+    center, zoom, box = value.get("center"), value.get("zoom"), value.get("bounds")
+    try:
+        south_west, north_east = box["_southWest"], box["_northEast"]
+        bounds = (
+            float(south_west["lng"]),
+            float(south_west["lat"]),
+            float(north_east["lng"]),
+            float(north_east["lat"]),
+        )
+        view = MapView(float(center["lat"]), float(center["lng"]), float(zoom))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
+        return None
+    return {"view": view, "bounds": bounds, "size": size_of(bounds, view.zoom)}
 
 
 def render_differences(panel: Panel) -> None:
@@ -150,10 +232,26 @@ def render_panel(feature: Feature | None) -> None:
 
 before = st.session_state.get(f"state:{PAGE}")
 state: MapState = _state.restore(PAGE, read, write)
-if state is not before:  # a new state from the address: show its feature whole
+linked_view, view_notices = view_from_query(st.query_params.to_dict())
+if before is None or state != before:
+    # A new state from the address (a link): show its view, else its feature whole.
     feature = ds.feature(state.feature) if state.feature else None
-    st.session_state.map_view = view_for(feature) if feature else None
+    if linked_view is not None:
+        st.session_state.map_view = ((linked_view.lat, linked_view.lon), linked_view.zoom)
+    else:
+        st.session_state.map_view = (
+            view_for(feature, seen().get("size", MAP_PX)) if feature else None
+        )
+    st.session_state.map_address_view = linked_view
+    st.session_state[f"notices:{PAGE}"] = [*_state.notices(PAGE), *view_notices]
     st.session_state.setdefault("map_query", "")
+elif linked_view is not None:
+    # The map's own script moved the address's view (the reader panned): keep it.
+    st.session_state.map_address_view = linked_view
+elif MAP_KEY not in st.session_state and seen().get("view") is not None:
+    # Back from another page: the map opens where the reader left it, and says so in the address.
+    keep_view()
+    st.session_state.map_address_view = seen()["view"]
 
 # Less empty space above the title, so the purpose line and the finder cost the map no height.
 st.html("<style>.stMainBlockContainer{padding-top:2.5rem}</style>")
@@ -219,6 +317,8 @@ map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
     view = st.session_state.get("map_view")
+    if MAP_KEY not in st.session_state:
+        st.session_state.map_fresh = True  # see on_map_change: its first report is not the view
     # The map's script depends on the layers and basemap only, never on the selection, so
     # that a full run after a click sends the same map and the component keeps the reader's
     # view and popup. Building it costs a few ms (geo/foliumfast.py).
@@ -227,10 +327,11 @@ with map_col:
         key=MAP_KEY,
         height=640,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        # The view comes back too, so that the image downloaded is the view the reader sees.
+        returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
         center=view[0] if view else None,
         zoom=view[1] if view else None,
-        on_change=on_map_click,
+        on_change=on_map_change,
     )
     st.caption(
         "Click a feature, or Tab to it and press Enter, to read its sources. Solid lines are "
@@ -251,19 +352,57 @@ with panel_col:
     panel()
 
 
-def map_png() -> bytes:
-    """A cited static image of the layers shown, at the opening view; built only when asked."""
-    image = map_figure(ds, list(state.layers))
-    return render_image(image.figure, *MAP_SIZE)
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
-st.download_button(
-    "Download this map (PNG, with legend, scale and sources)",
-    data=map_png,
-    file_name=file_name("map", ds, list(ds.sources), "png"),
-    mime="image/png",
-    key="map-image",
-    disabled=browser_path() is None,
-    help="The layers shown, at the map's opening view; needs Chromium on the server.",
-    on_click="ignore",
-)
+def map_image(layers: list[str], bounds: tuple | None, selected: str | None, fmt: str) -> bytes:
+    """The cited static image of what the reader sees; built only when asked for."""
+    return map_file(ds, fmt, layers, bounds, selected=selected)
+
+
+@st.fragment(key=DOWNLOAD)
+def map_download() -> None:
+    """The map image's download: the layers shown, the view the map reported, the selection."""
+    page = _state.get(PAGE)
+    layers = list(page.layers)
+    bounds = seen().get("bounds")
+    if bounds is None and st.session_state.get("map_view"):
+        (lat, lon), zoom = st.session_state.map_view
+        bounds = view_bounds((lat, lon), zoom, MAP_PX)
+    fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
+    with fmt_col:
+        # Kept beside the page's state, so that a trip to another page does not forget it.
+        _state.seed("w_map_format", st.session_state.get("map_format", "png"))
+        fmt = st.segmented_control(
+            "Image format", options=list(FORMATS), format_func=str.upper, key="w_map_format",
+            help="PNG for a document, SVG or PDF to print or edit.",
+            on_change=lambda: st.session_state.update(map_format=st.session_state.w_map_format),
+        ) or "png"  # fmt: skip
+    ready = browser_path() is not None
+    with button_col:
+        st.download_button(
+            f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
+            data=partial(map_image, layers, bounds, page.feature, fmt),
+            file_name=map_file_name(ds, fmt, layers, bounds),
+            mime=FORMATS[fmt],
+            key="map-image",
+            disabled=not ready,
+            help="The layers and the part of the map shown, the selected feature highlighted."
+            if ready
+            else "Drawing the image needs Chromium on the server, and it is not installed.",
+            on_click="ignore",
+        )
+    view = seen().get("view")
+    where = (
+        f"the map's view now (zoom {view.zoom:g}, centred on {view.lat:.2f}° N, {view.lon:.2f}° E)"
+        if view is not None
+        else "the map's opening view"
+    )
+    chosen = ds.feature(page.feature) if page.feature else None
+    st.caption(
+        f"The image shows {where} with {len(layers)} of {len(layer_titles)} layers"
+        + (f", {md(chosen.props.name)} highlighted." if chosen else ".")
+    )
+
+
+map_download()

@@ -222,7 +222,11 @@ def test_the_map_image_is_cited_and_renders_with_its_marks(ds):
     assert "Data as of: sources dated up to 12 Dec 2025; events up to 18 Jun 2026" in text
     assert "Exported: 2026-11-22" in text
     metas = {t.meta for t in image.figure.data}
-    assert {"scale-bar", "place-labels", "mark:schematic", "mark:approximate"} <= metas
+    assert {"scale-bar", "mark:schematic", "mark:approximate", "inset-view"} <= metas
+    names = {a.name for a in image.figure.layout.annotations}
+    assert {
+        f"label:feature:{f.id}" for f in image.features if f.geometry["type"] == "Point"
+    } <= names
     assert any(a.name == "north-arrow" for a in image.figure.layout.annotations)
     png = render_image(image.figure, *MAP_SIZE)
     assert png.startswith(SIGNATURE["png"]) and png_width(png) >= 1600

@@ -6,8 +6,10 @@ import re
 
 import folium
 import pytest
+from shapely.geometry import shape
 
 from geo.citations import citation_href, citation_key
+from geo.layers import SHARP_ZOOM, opening_features, view_bounds
 from geo.mapview import (
     BASEMAPS,
     build_map,
@@ -134,9 +136,34 @@ def test_the_map_script_is_the_same_whatever_is_selected(ds):
 
 def test_view_for_points_and_lines(ds):
     (lat, lon), zoom = view_for(ds.feature("gabd-rimdan-crossing"))
-    assert (round(lat, 3), round(lon, 3), zoom) == (25.258, 61.64, 10)
+    # A point opens at the deepest zoom the offline tiles are drawn to, never beyond (blurred).
+    assert (round(lat, 3), round(lon, 3), zoom) == (25.258, 61.64, SHARP_ZOOM)
     (_, _), zoom_border = view_for(ds.feature("iran-pakistan-border"))
     assert 5 <= zoom_border <= 7
+
+
+@pytest.mark.parametrize("size", [(700, 640), (360, 560), (1100, 640)])
+def test_view_for_fits_each_feature_whole_at_the_maps_real_size(ds, size):
+    for f in ds.features:
+        center, zoom = view_for(f, size)
+        west, south, east, north = view_bounds(center, zoom, size)
+        minx, miny, maxx, maxy = shape(f.geometry).bounds
+        assert west <= minx and maxx <= east and south <= miny and maxy <= north, (f.id, size)
+        assert 4 <= zoom <= SHARP_ZOOM and zoom * 4 == int(zoom * 4)
+        if zoom < SHARP_ZOOM:  # not at the cap: a quarter step closer would not fit
+            w2, s2, e2, n2 = view_bounds(center, zoom + 0.25, (size[0] - 96, size[1] - 96))
+            assert minx < w2 or maxx > e2 or miny < s2 or maxy > n2, (f.id, size)
+    narrow = view_for(ds.feature("ip-gas-pipeline-iran-leg"), (360, 560))[1]
+    wide = view_for(ds.feature("ip-gas-pipeline-iran-leg"), (1100, 640))[1]
+    assert narrow < wide  # a phone's map shows a long line from farther out
+
+
+def test_the_opening_view_frames_the_border_and_its_places_not_every_route(ds):
+    framed = opening_features(ds.features)
+    assert {f.props.kind for f in framed} >= {"border", "crossing", "port"}
+    assert not any(f.geometry["type"] == "LineString" and f.props.kind != "border" for f in framed)
+    only_lines = [f for f in ds.features if f.layer == "energy"]
+    assert opening_features(only_lines) == only_lines  # nothing to frame: all that is shown
 
 
 def test_length_line_puts_measured_beside_claimed(ds):

@@ -1,0 +1,179 @@
+"""Label placement for the static map image: every name in a box that overlaps nothing else.
+
+A greedy placer, the way hand cartographers work through a map: the most important names first,
+each tried at the positions around its symbol that read best (right, left, then the diagonals,
+above, below), then farther out with a leader line back to the symbol when its neighbours leave
+no room close by. A name that fits nowhere is reported, never drawn over another. Text is
+measured with the font the image is drawn in (DejaVu Sans, through Pillow), so the boxes are the
+boxes Chromium draws, within a pixel or two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+LINE_HEIGHT = 1.25  # of the font size: what a browser gives one line of DejaVu Sans
+PAD = 3  # px round every label box: its background and a little air
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in image pixels, y downwards."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: Box) -> bool:
+        """Whether the two rectangles share any area (touching edges do not count)."""
+        return (
+            self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+        )
+
+    def inside(self, frame: Box) -> bool:
+        """Whether this rectangle lies wholly within `frame`."""
+        return (
+            self.x0 >= frame.x0
+            and self.y0 >= frame.y0
+            and self.x1 <= frame.x1
+            and self.y1 <= frame.y1
+        )
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """The rectangle's middle point."""
+        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to place near (x, y): its symbol's radius keeps the name clear of the symbol."""
+
+    key: str
+    text: str
+    x: float
+    y: float
+    size: float = 13
+    bold: bool = False
+    radius: float = 0
+    leader: bool = True  # may move away from its symbol, joined to it by a line
+    centred: bool = False  # an area's name (a country, a sea): drawn over its point, not beside
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a label went: its box, and whether a leader line joins it to its symbol."""
+
+    label: Label
+    box: Box
+    leader: bool
+
+
+@lru_cache(maxsize=4)
+def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont | None:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    try:
+        return ImageFont.truetype(str(FONT_DIR / name), round(size))
+    except OSError:
+        return None  # no DejaVu: fall back to a generous estimate
+
+
+def text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]:
+    """Width and height in px of `text` (lines split on newlines) at `size` px, padding included."""
+    lines = text.split("\n")
+    font = _font(size, bold)
+    if font is not None:
+        width = max(font.getlength(line) for line in lines)
+    else:
+        width = max(len(line) for line in lines) * size * 0.62
+    return width + 2 * PAD, len(lines) * size * LINE_HEIGHT + 2 * PAD
+
+
+# Directions tried around a symbol, best first: (dx, dy) unit steps, right of the symbol first
+# (as most maps do), then left, the four diagonals, above and below.
+DIRECTIONS = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
+# How far from the symbol's edge, in px: the first ring touches it, the others need a leader.
+RINGS = [4, 26, 52, 84, 120]
+# Area names shift a little to find room, never far: they name the area around their point.
+SHIFTS = [(0, 0), (0, -24), (0, 24), (-40, 0), (40, 0), (-40, -24), (40, 24), (40, -24), (-40, 24)]
+
+
+def _box_at(label: Label, w: float, h: float, dx: int, dy: int, gap: float) -> Box:
+    """The label's box on side (dx, dy) of its symbol, `gap` px from the symbol's edge."""
+    reach = label.radius + gap
+    if dx > 0:
+        x0 = label.x + reach * (0.75 if dy else 1)
+    elif dx < 0:
+        x0 = label.x - reach * (0.75 if dy else 1) - w
+    else:
+        x0 = label.x - w / 2
+    if dy > 0:
+        y0 = label.y + reach * (0.75 if dx else 1)
+    elif dy < 0:
+        y0 = label.y - reach * (0.75 if dx else 1) - h
+    else:
+        y0 = label.y - h / 2
+    return Box(x0, y0, x0 + w, y0 + h)
+
+
+def candidates(label: Label) -> list[tuple[Box, bool]]:
+    """Every box the label may take, best first, each with whether it needs a leader line."""
+    w, h = text_size(label.text, label.size, label.bold)
+    if label.centred:
+        return [
+            (
+                Box(
+                    label.x + sx - w / 2,
+                    label.y + sy - h / 2,
+                    label.x + sx + w / 2,
+                    label.y + sy + h / 2,
+                ),
+                False,
+            )
+            for sx, sy in SHIFTS
+        ]
+    rings = RINGS if label.leader else RINGS[:1]
+    return [
+        (_box_at(label, w, h, dx, dy, gap), i > 0)
+        for i, gap in enumerate(rings)
+        for dx, dy in DIRECTIONS
+    ]
+
+
+def place_labels(
+    labels: list[Label], obstacles: list[Box], frame: Box
+) -> tuple[list[Placed], list[Label]]:
+    """Place `labels` in order (most important first) inside `frame`, overlapping no obstacle and
+    no label placed before; returns those placed and those that fit nowhere.
+
+    Obstacles are what a name must never cover: the symbols, the scale bar, the north arrow,
+    the inset. A placed label becomes an obstacle for the next.
+    """
+    taken = list(obstacles)
+    placed: list[Placed] = []
+    left_out: list[Label] = []
+    for label in labels:
+        for box, leader in candidates(label):
+            if box.inside(frame) and not any(box.overlaps(o) for o in taken):
+                placed.append(Placed(label, box, leader))
+                taken.append(box)
+                break
+        else:
+            left_out.append(label)
+    return placed, left_out
+
+
+def overlapping(boxes: list[Box]) -> list[tuple[int, int]]:
+    """Index pairs of boxes that overlap: empty for a clean placement."""
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]

@@ -1,0 +1,185 @@
+"""The static map image: names placed without overlaps, the view drawn, dates that agree."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from geo.asof import as_of, readable_date
+from geo.failure import failure_file
+from geo.labels import Box, Label, overlapping, place_labels, text_size
+from geo.mapimage import BOUNDARY_NOTE, MAP_SIZE, map_figure, map_file, map_file_name
+from geo.urlstate import MapView, view_from_query, view_to_query
+
+ON = date(2026, 12, 1)
+GABD = (61.2, 24.9, 62.2, 25.6)  # the Gabd cluster: a crossing, a market and a zone within 4 km
+VIEWS = {
+    "opening": {},
+    "gabd cluster": {"bounds": GABD},
+    "north": {"bounds": (60.0, 27.5, 64.0, 30.0), "layers": ["border", "crossings", "transport"]},
+    "phone-sized image": {"size": (800, 1100)},
+}
+
+
+def footer_text(image) -> str:
+    (footer,) = [a for a in image.figure.layout.annotations if a.name == "source-line"]
+    return footer.text.replace("<br>", " ")
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_no_name_overlaps_another_or_covers_a_symbol_or_the_furniture(ds, view):
+    image = map_figure(ds, on=ON, **VIEWS[view])
+    boxes = [p.box for p in image.labels]
+    assert boxes, "names were drawn"
+    assert overlapping(boxes) == []
+    for placed in image.labels:
+        hits = [o for o in image.obstacles if placed.box.overlaps(o)]
+        assert hits == [], (placed.label.key, hits)
+    # Every feature drawn as a symbol is named; only towns or areas may give way.
+    assert not [lb for lb in image.left_out if lb.key.startswith("feature:")]
+    named = {p.label.key for p in image.labels}
+    points = [f for f in image.features if f.geometry["type"] == "Point"]
+    assert {f"feature:{f.id}" for f in points} <= named
+
+
+def test_each_name_is_measured_in_the_font_it_is_drawn_in(ds):
+    # A longer name takes a wider box, and the same name in bold a wider one still.
+    short, _ = text_size("Taftan", 14)
+    long, height = text_size("Rimdan–Gabd joint free trade zone", 14)
+    bold, _ = text_size("Rimdan–Gabd joint free trade zone", 14, bold=True)
+    assert short < long < bold and 14 < height < 30
+    image = map_figure(ds, on=ON)
+    for placed in image.labels:
+        w, h = text_size(placed.label.text, placed.label.size, placed.label.bold)
+        assert placed.box.x1 - placed.box.x0 == pytest.approx(w)
+        assert placed.box.y1 - placed.box.y0 == pytest.approx(h)
+
+
+def test_crowded_names_move_out_on_leader_lines_and_never_onto_each_other():
+    # Five symbols 6 px apart: not every name fits beside its own symbol; some take a leader.
+    labels = [
+        Label(f"feature:{i}", f"Place number {i}", 400 + 6 * i, 300, radius=7) for i in range(5)
+    ]
+    symbols = [Box(lb.x - 7, lb.y - 7, lb.x + 7, lb.y + 7) for lb in labels]
+    placed, left_out = place_labels(labels, symbols, Box(0, 0, 800, 600))
+    assert left_out == [] and len(placed) == 5
+    assert overlapping([p.box for p in placed]) == []
+    assert not any(p.box.overlaps(s) for p in placed for s in symbols)
+    assert any(p.leader for p in placed)
+    # With no room at all, a name is reported, not drawn over another.
+    placed, left_out = place_labels(labels, [Box(0, 0, 800, 600)], Box(0, 0, 800, 600))
+    assert placed == [] and len(left_out) == 5
+
+
+def test_the_gabd_cluster_keeps_crossings_on_top_and_names_each_place(ds):
+    image = map_figure(ds, bounds=GABD, on=ON)
+    kinds = [t.meta for t in image.figure.data if (t.meta or "").startswith("kind:")]
+    last_market = max(
+        i for i, k in enumerate(kinds) if k in ("kind:border_market", "kind:free_trade_zone")
+    )
+    first_crossing = min(i for i, k in enumerate(kinds) if k == "kind:crossing")
+    assert first_crossing > last_market  # drawn later, so on top
+    named = {p.label.key for p in image.labels}
+    assert {"feature:gabd-rimdan-crossing", "feature:gabd-border-market",
+            "feature:rimdan-gabd-free-trade-zone"} <= named  # fmt: skip
+
+
+def test_countries_seas_towns_and_the_boundary_note_are_on_the_image(ds):
+    image = map_figure(ds, on=ON)
+    names = {a.name for a in image.figure.layout.annotations}
+    for country in ("Iran", "Pakistan", "Afghanistan"):
+        assert f"label:country:{country}" in names
+    assert any(n.startswith("label:sea:") for n in names)
+    towns = [n for n in names if n.startswith("label:town:")]
+    assert {"label:town:Zahedan", "label:town:Quetta"} <= set(towns) and len(towns) >= 8
+    assert BOUNDARY_NOTE in footer_text(image) and "GeoNames" in footer_text(image)
+    assert any(t.meta == "inset-view" for t in image.figure.data)  # the locator inset
+
+
+def test_a_zoomed_view_draws_that_view_its_towns_and_the_selection(ds):
+    whole = map_figure(ds, on=ON)
+    near = map_figure(ds, bounds=(61.3, 25.6, 62.4, 26.5), on=ON, selected="mand-pishin-crossing")
+    west, south, east, north = near.bounds
+    assert west <= 61.3 and east >= 62.4 and south <= 25.6 and north >= 26.5
+    assert (east - west) < (whole.bounds[2] - whole.bounds[0]) / 3
+    assert {f.id for f in near.features} < {f.id for f in whole.features}
+    assert any(t.meta == "selected" for t in near.figure.data)
+    (chosen,) = [p for p in near.labels if p.label.key == "feature:mand-pishin-crossing"]
+    assert chosen.label.bold
+    name = ds.feature("mand-pishin-crossing").props.name
+    assert f"Highlighted: {name}" in near.figure.layout.title.text
+    with pytest.raises(ValueError, match="west, south, east, north"):
+        map_figure(ds, bounds=(62.0, 25.0, 61.0, 26.0), on=ON)
+
+
+@pytest.mark.parametrize("view", [{}, {"bounds": (61.3, 25.6, 62.4, 26.5)}, {"layers": ["ports"]}])
+def test_the_file_name_and_the_footer_give_the_same_date(ds, view):
+    image = map_figure(ds, on=ON, **view)
+    name = map_file_name(ds, "png", view.get("layers"), view.get("bounds"))
+    stamp = re.fullmatch(r"iran-pakistan-atlas-map-(.+)\.png", name)[1]
+    assert stamp != "undated"
+    # The file's date is the later of the footer's two dates, for the same features drawn.
+    assert f"up to {readable_date(stamp)}" in footer_text(image)
+    assert as_of(ds, image.features).stamp() == stamp
+
+
+def test_the_view_in_the_address_is_read_defensively_and_round_trips():
+    view, notices = view_from_query({"view": "26.0594,61.8328,8.25"})
+    assert view == MapView(26.0594, 61.8328, 8.25) and notices == []
+    assert view_from_query(view_to_query(view)) == (view, [])
+    assert view_to_query(None) == {} and view_from_query({}) == (None, [])
+    assert view_from_query({"view": "26,61,7.1"})[0].zoom == 7.0  # the map's quarter steps
+    assert view_from_query({"view": "26,250,7"})[0].lon == -110.0
+    for bad in ("", "abc", "1,2", "1,2,3,4", "nan,61,7", "26,inf,7", "1e9,61,7", "26,61,99",
+                "90,61,7", "٢٦,61,7", "-,61,7", "26,,7", "9" * 5000 + ",1,5", "<b>26</b>,61,7"):  # fmt: skip
+        view, notices = view_from_query({"view": bad})
+        assert view is None and len(notices) == 1, bad
+        assert len(notices[0]) < 200  # a huge link is not echoed whole
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_a_failed_image_becomes_a_file_that_says_what_failed(fmt):
+    data = failure_file(fmt, "The map image could not be drawn: <Chromium> is missing")
+    if fmt == "png":
+        assert Image.open(io.BytesIO(data)).size[0] >= 800
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    else:
+        text = data.decode()
+        assert (
+            "could not be drawn" in text and "&lt;Chromium&gt;" in text and "<Chromium>" not in text
+        )
+
+
+def test_a_map_that_cannot_be_drawn_downloads_as_our_message_not_a_blank(ds):
+    def broken(*args, **kwargs):  # a fault injected on purpose: Chromium gone mid-export
+        raise RuntimeError("Chromium exited with code 1")
+
+    data = map_file(ds, "svg", ["border"], render=broken)
+    said = " ".join(re.findall(r">([^<]*)</text>", data.decode()))
+    assert "The map image could not be drawn: RuntimeError: Chromium exited with code 1" in said
+    assert map_file(ds, "png", render=broken).startswith(b"\x89PNG")
+    # Bad input is named with what was wrong, before anything is rendered.
+    bad = map_file(ds, "svg", bounds=(5.0, 5.0, 1.0, 1.0), render=broken).decode()
+    assert "bounds must be (west, south, east, north)" in " ".join(
+        re.findall(r">([^<]*)</text>", bad)
+    )
+
+
+@pytest.mark.slow
+def test_the_svg_carries_the_names_and_the_boundary_note_as_text(ds):
+    from geo.pngexport import render_image
+
+    svg = render_image(map_figure(ds, on=ON).figure, *MAP_SIZE, fmt="svg").decode()
+    texts = (
+        " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+        + " "
+        + " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
+    )
+    for name in ("IRAN", "PAKISTAN", "AFGHANISTAN", "Zahedan", "Gwadar", "Gabd–Rimdan crossing"):
+        assert name in texts, name
+    assert "imply no position on their status" in texts
