@@ -139,10 +139,15 @@ def brief_html(brief: Brief) -> str:
 
 def pdf_bytes(brief: Brief) -> bytes:
     """The brief as PDF bytes; its images must have been rendered (geo.brief.render_images)."""
+    return html_to_pdf(brief_html(brief))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out self-contained HTML as PDF, fetching nothing: only data: URIs are read."""
     # Imported here: it loads Pango, which only this needs.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    # data: URIs only (the images); WeasyPrint refuses any other address text might name.
+    # WeasyPrint refuses (and logs) any other address that markup might name.
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=brief_html(brief), url_fetcher=fetcher, base_url=None).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
