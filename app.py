@@ -10,6 +10,8 @@ import streamlit as st
 from geo import foliumfast
 from geo.assets import ensure_static_assets
 from geo.offline import pin_loopback
+from pages._print import print_setup
+from pages._shared import dataset
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
 # looks up its own address on the network (`make run` uses geo.serve, which pins it earlier).
@@ -24,6 +26,9 @@ st.html(
     "<style>[data-testid=stCaptionContainer], [data-testid=stMarkdown] blockquote"
     " { color: #575c61 !important; opacity: 1 !important; }</style>"
 )
+
+# Pages that print: the map then its panel, no sidebar or controls, each page's as-of and address.
+print_setup(dataset())
 
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which

@@ -139,6 +139,8 @@ class Brief:
     images: list[Image]
     notes: list[Note]
     sources: list[str]  # closing list: one full reference per document
+    # Why the map and charts are missing, when the export browser could not draw them.
+    images_missing: str | None = None
 
     @property
     def quotes(self) -> list[Quote]:
@@ -154,10 +156,13 @@ class Brief:
         return out
 
     def file_stem(self) -> str:
-        """`iran-pakistan-atlas-brief-<subject>-<made on>`."""
-        return (
-            f"iran-pakistan-atlas-brief-{self.subject.split(':', 1)[1]}-{self.made_on.isoformat()}"
-        )
+        """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`."""
+        return file_stem(self.subject.split(":", 1)[1], self.made_on)
+
+
+def file_stem(subject: str, on: date) -> str:
+    """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`, known before it is built."""
+    return f"iran-pakistan-atlas-brief-{subject}-{on.isoformat()}"
 
 
 class _Numbering:
@@ -204,10 +209,16 @@ def _overlaps(ds: Dataset, a: list[Citation], b: list[Citation]) -> bool:
     return any(x[0] == y[0] and x[1] < y[2] and y[1] < x[2] for x in spans_a for y in spans_b)
 
 
-def _as_of_text(ds: Dataset, records: list[Any]) -> str:
-    """The honest "as of" of the records used: the claims API's sentence when it is there."""
+def as_of_text(ds: Dataset, records: list[Any] | None = None) -> str:
+    """The honest "as of" of the records used (all of them if None), in one sentence.
+
+    geo.asof's sentence when it is there (the claims API); until then the same facts: the
+    newest date a source states for itself, the newest dated event, the undated sources.
+    """
     if _as_of is not None:
         return _as_of(ds, records).text()
+    if records is None:
+        records = [*ds.features, *ds.events, *ds.figures]
     cited = {c.source for r in records for c in _citations_of(r)}
     dates = [
         ds.sources[s].meta.published
@@ -422,7 +433,7 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
         title=p.name,
         subtitle=f"A brief from the Iran–Pakistan Corridor Atlas on the {KIND_LABEL[p.kind]}",
         made_on=on,
-        as_of=_as_of_text(ds, records),
+        as_of=as_of_text(ds, records),
         subject=f"feature:{feature_id}",
         summary=summary,
         facts=(KIND_LABEL[p.kind].capitalize(), STATUS_LABEL[p.status], f"{p.precision} geometry"),
@@ -520,7 +531,7 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
         title=label,
         subtitle="A brief from the Iran–Pakistan Corridor Atlas on a topic",
         made_on=on,
-        as_of=_as_of_text(ds, records),
+        as_of=as_of_text(ds, records),
         subject=f"topic:{topic}",
         summary=(),
         facts=(),
@@ -534,17 +545,24 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
     )
 
 
-def render_images(brief: Brief) -> Brief:
+def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
     """Render every image of the brief to PNG through the export browser (geo/pngexport.py).
 
-    Raises geo.pngexport.ExportUnavailable when Chromium is missing or fails.
+    Raises geo.pngexport.ExportUnavailable when Chromium is missing or fails; with
+    `missing_ok`, the brief goes without its images instead and says why.
     """
-    from geo.pngexport import to_png
+    from geo.pngexport import ExportUnavailable, to_png
 
-    brief.images = [
-        Image(i.id, i.title, i.source_line, i.figure, i.size, to_png(i.figure, *i.size))
-        for i in brief.images
-    ]
+    try:
+        brief.images = [
+            Image(i.id, i.title, i.source_line, i.figure, i.size, to_png(i.figure, *i.size))
+            for i in brief.images
+        ]
+    except ExportUnavailable as exc:
+        if not missing_ok:
+            raise
+        brief.images = []
+        brief.images_missing = f"The map and charts could not be drawn for this copy: {exc}"
     return brief
 
 
@@ -559,14 +577,15 @@ FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def brief_bytes(brief: Brief, suffix: str) -> bytes:
-    """The brief written as `suffix` (".docx" or ".pdf"), its images rendered first if needed."""
+def brief_bytes(brief: Brief, suffix: str, *, images_missing_ok: bool = False) -> bytes:
+    """The brief written as `suffix` (".docx" or ".pdf"), its images rendered first if needed
+    (see render_images for `images_missing_ok`)."""
     import importlib
 
     if suffix not in FORMATS:
         raise ValueError(f"a brief is written as {' or '.join(FORMATS)}, got {suffix!r}")
     if any(i.png is None for i in brief.images):
-        render_images(brief)
+        render_images(brief, missing_ok=images_missing_ok)
     _, module, name = FORMATS[suffix]
     return getattr(importlib.import_module(module), name)(brief)
 

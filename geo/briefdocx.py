@@ -88,6 +88,8 @@ def docx_bytes(brief: Brief) -> bytes:
     key = doc.add_paragraph()
     key.add_run(KEY).italic = True
 
+    if brief.images_missing:
+        _atlas(doc, brief.images_missing)
     for image in brief.images[:1]:
         _image(doc, image)
     if brief.summary:

@@ -79,6 +79,8 @@ def brief_html(brief: Brief) -> str:
             f"<p class='meta'>{h(clean(' · '.join(brief.facts)))} (the atlas's classification)</p>"
         )
     parts.append(f"<p class='key'>{h(KEY)}</p>")
+    if brief.images_missing:
+        parts.append(_atlas(brief.images_missing))
     parts += [_image(i) for i in brief.images[:1]]
     if brief.summary:
         parts.append("<h2>In brief</h2>")

@@ -20,6 +20,7 @@ from geo.pngexport import browser_path, to_png
 from geo.text import md
 from geo.urlstate import MapState, map_from_query, map_to_query
 from pages import _state
+from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
 
 PAGE = "map"
@@ -126,6 +127,7 @@ def render_panel(feature: Feature | None) -> None:
             "full text of each source it cites; a README says whose word each field is.",
             on_click="ignore",
         )
+        brief_downloads(ds, feature=feature.id)
 
 
 before = st.session_state.get(f"state:{PAGE}")
