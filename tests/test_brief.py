@@ -272,3 +272,15 @@ def test_cli_writes_the_pipeline_brief_with_its_real_map_and_chart(ds, tmp_path,
         text = pdf_text(reader)
     for q in b.quotes:
         assert squash(q.text) in squash(text)
+
+
+def test_map_panel_offers_the_brief_in_word_and_pdf_named_for_the_feature():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["feature"] = PIPELINE
+    at.run()
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Download a brief (Word)", "Download a brief (PDF)"} <= set(buttons)
+    assert PIPELINE in buttons["Download a brief (Word)"].id
