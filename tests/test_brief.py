@@ -263,7 +263,9 @@ def test_cli_writes_the_pipeline_brief_with_its_real_map_and_chart(ds, tmp_path,
         assert len(doc.inline_shapes) == len(b.images)
         # The real map is wide: 16.5 cm across, its height from the rendered image's aspect.
         assert doc.inline_shapes[0].height < doc.inline_shapes[0].width
-        text = "\n".join(p.text for p in doc.paragraphs)
+        text = "\n".join([p.text for p in doc.paragraphs] + [
+            c.text for t in doc.tables for row in t.rows for c in row.cells
+        ])  # fmt: skip
     else:
         reader = PdfReader(str(out))
         images = pdf_images(reader)
