@@ -7,19 +7,17 @@ from functools import partial
 
 import streamlit as st
 
-from geo import foliumfast
 from geo.assets import ensure_static_assets
-from geo.offline import pin_loopback
 from pages._print import print_setup
 from pages._shared import dataset
+from patches import apply_server_patches
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
 # looks up its own address on the network (`make run` uses geo.serve, which pins it earlier).
-pin_loopback()
+apply_server_patches()
 
 st.set_page_config(page_title="Iran–Pakistan Corridor Atlas", layout="wide")
 ensure_static_assets()
-foliumfast.install()
 # Streamlit draws captions and quotes in a faded grey (4.2:1 on this background, and less
 # through the captions' opacity); WCAG AA asks 4.5:1. A darker grey at full opacity: 6.4:1.
 st.html(

@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from geo.layers import measured_length_km
-from geo.models import DISAGREEMENT_LABEL, Dataset, Figure, SourceMeta
+from geo.models import DISAGREEMENT_LABEL, Dataset, Figure
 from geo.rows import FIGURE_COLUMNS, figure_row
 from geo.text import plot
 
@@ -402,14 +402,9 @@ def source_line(ds: Dataset, chart: Chart) -> str:
     parts = []
     for sid in chart.source_ids():
         src = ds.sources.get(sid)
-        parts.append(_reference(src.meta) if src else sid)
+        parts.append(src.meta.reference() if src else sid)
     label = "Source" if len(parts) == 1 else "Sources"
     return f"{label}: " + "; ".join(parts) + "."
-
-
-def _reference(meta: SourceMeta) -> str:
-    publisher = meta.publisher or "publisher not stated"
-    return f"“{meta.title}” ({publisher}{', ' + meta.published if meta.published else ''})"
 
 
 def data_date(ds: Dataset, source_ids: list[str]) -> str | None:

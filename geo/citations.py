@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from geo.models import Citation, Dataset
+from geo.models import Citation, Dataset, Resolved, Source
 from geo.sources import FoldedText, normalise
 from geo.text import h
 
 
 def citation_key(citation: Citation) -> str:
     """A short, stable key for one citation: the Sources page finds the passage by it."""
-    digest = hashlib.sha1(
-        f"{citation.source}\n{normalise(citation.quote)}".encode(), usedforsecurity=False
-    )
-    return digest.hexdigest()[:10]
+    return citation.key
 
 
 def citation_href(citation: Citation) -> str:
     """The Sources page link that opens a citation's document at the passage, highlighted."""
-    return "/sources?" + urlencode({"source": citation.source, "cite": citation_key(citation)})
+    return citation.href
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """One citation found in its document, resolved once when the data is loaded.
-
-    Every place that shows a citation (popup, panel, Sources page, CSVs, image footers) reads
-    this, so a source is named one way everywhere.
-    """
-
-    source: str
-    quote: str  # whitespace-normalised, as shown to readers
-    key: str
-    href: str
-    start: int  # span of the passage in the document's text
-    end: int
-    short_name: str
-    reference: str  # title, publisher and date in one line
-    published: str | None
-
-
-def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
+def resolve(citation: Citation, source: Source, folded: FoldedText) -> Resolved | None:
     """Find `citation` in its source's folded text; None when it is not there verbatim."""
     quote = normalise(citation.quote)
     at = folded.folded.find(quote)
@@ -52,15 +29,13 @@ def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
         return None
     start, end = folded.span(at, at + len(quote))
     return Resolved(
-        source=citation.source,
+        meta=source.meta,
+        written=citation.quote,
         quote=" ".join(citation.quote.split()),
-        key=citation_key(citation),
-        href=citation_href(citation),
+        key=citation.key,
+        href=citation.href,
         start=start,
         end=end,
-        short_name=source.meta.short_name,
-        reference=source.meta.reference(),
-        published=source.meta.published,
     )
 
 
@@ -68,9 +43,10 @@ def resolve(citation: Citation, source, folded: FoldedText) -> Resolved | None:
 class Citer:
     """A record that cites a passage: its kind, id, display name and where it lives in the app."""
 
-    kind: str  # feature, figure or event
+    kind: str  # feature, figure, event, disagreement or claim
     id: str
     name: str
+    topic: str | None = None  # for a claim: the topic it is first read under
 
     @property
     def href(self) -> str:
@@ -80,6 +56,8 @@ class Citer:
             return "/timeline?" + urlencode({"event": self.id})
         if self.kind == "disagreement":
             return "/sources?" + urlencode({"tab": "disagreements"})
+        if self.kind == "claim":
+            return "/topics?" + urlencode({"topic": self.topic or ""})
         return "/figures"
 
 
@@ -106,9 +84,12 @@ def citers_of(ds: Dataset) -> dict[tuple[str, str], list[Citer]]:
         names[("event", e.id)] = f"{e.date or e.date_phrase}: {e.title}"
     for d in ds.disagreements:
         names[("disagreement", d.id)] = f"Where the sources differ: {d.topic}"
+    for cl in ds.claims:
+        names[("claim", cl.id)] = f"What the sources say: {cl.label}"
+    topic_of = {cl.id: cl.topics[0] for cl in ds.claims}
     out: dict[tuple[str, str], list[Citer]] = {}
     for kind, rid, c in ds.citations():
-        citer = Citer(kind, rid, names[(kind, rid)])
+        citer = Citer(kind, rid, names[(kind, rid)], topic_of.get(rid) if kind == "claim" else None)
         bucket = out.setdefault((c.source, citation_key(c)), [])
         if citer not in bucket:
             bucket.append(citer)

@@ -18,6 +18,7 @@ from geo.io import os_error_text, parse, read_json, record_name, records, rel
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
     Citation,
+    Claim,
     Dataset,
     Disagreement,
     Event,
@@ -146,11 +147,17 @@ def load_dataset(root: Path | None = None) -> Dataset:
         if (root / "disagreements.json").exists()
         else []
     )
+    claims = (
+        _load_table(root / "claims.json", "claims", Claim, root, problems)
+        if (root / "claims.json").exists()
+        else []
+    )
     context = _with_label_points(
         read_json(root / "context" / "countries.geojson", root, problems) or {}
     )
 
     ds = Dataset(sources, layers, figures, events, context, problems, disagreements)
+    ds.claims = claims
     _cross_check(ds, root)
     return ds
 
@@ -363,6 +370,19 @@ def _cross_check(ds: Dataset, root: Path) -> None:
         unavailable_links(ev)
 
     dis_file = rel(root / "disagreements.json", root)
+
+    def unknown_links(file: str, record: str, field: str, ids: list[str], known: set[str]):
+        # A link to a record that is not there is the data's problem, named where it is; the
+        # record keeps its quotes (they are checked on their own) and the link shows as
+        # unavailable, so one broken feature takes nothing else down with it.
+        return [
+            Problem(
+                file, record, f"{field}[{n}]", f"unknown or unavailable {field[:-1]} id {rid!r}"
+            )
+            for n, rid in enumerate(ids)
+            if rid not in known
+        ]
+
     ds.disagreements = _keep_valid(
         ds.disagreements,
         dis_file,
@@ -375,6 +395,25 @@ def _cross_check(ds: Dataset, root: Path) -> None:
             for p in citation_problems(dis_file, d.id, f"versions[{n}].citation", [v.citation])
         ],
     )
+    for d in ds.disagreements:
+        ds.problems += unknown_links(dis_file, d.id, "features", list(d.features), feature_ids)
+
+    claims_file = rel(root / "claims.json", root)
+    ds.claims = _keep_valid(
+        ds.claims,
+        claims_file,
+        "id",
+        {},
+        ds.problems,
+        lambda cl: citation_problems(claims_file, cl.id, "citations", list(cl.citations)),
+    )
+    # Events and figures are checked against every record declared, like features above.
+    event_ids = {e.id for e in ds.events}
+    figure_ids = {f.id for f in ds.figures}
+    for cl in ds.claims:
+        ds.problems += unknown_links(claims_file, cl.id, "features", list(cl.features), feature_ids)
+        ds.problems += unknown_links(claims_file, cl.id, "events", list(cl.events), event_ids)
+        ds.problems += unknown_links(claims_file, cl.id, "figures", list(cl.figures), figure_ids)
 
 
 def _keep_valid(items, file, id_field, seen, problems, check):

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, data_date, file_name
+from geo.formats import IMAGE_FORMATS
+from geo.gpkg import geopackage_bytes
 from geo.layers import measured_length_km
 from geo.mapimage import MAP_SIZE, map_figure
 from geo.models import Dataset, Feature
-from geo.pngexport import to_png
+from geo.pngexport import render_image
 from geo.rows import (
     EVENT_COLUMNS,
     FIGURE_COLUMNS,
@@ -49,16 +51,13 @@ def layers_collection(ds: Dataset) -> dict[str, Any]:
     }
 
 
-FORMATS = ("png", "svg", "pdf")
-
-
 def export_charts(ds: Dataset) -> list[Chart]:
     """Every chart an export writes: the Figures page's charts and the timeline for a brief."""
     return [*build_charts(ds), timeline_brief_chart(ds, filter_events(ds))]
 
 
 def write_charts(
-    ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = FORMATS
+    ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = IMAGE_FORMATS
 ) -> list[Path]:
     """Write every chart as `out/charts/iran-pakistan-atlas-<chart>-<data date>.<fmt>`, cited.
 
@@ -71,12 +70,14 @@ def write_charts(
         fig = cited_figure(ds, chart, on)
         for fmt in formats:
             path = folder / file_name(chart.id, ds, chart.source_ids(), fmt)
-            path.write_bytes(to_png(fig, *EXPORT_SIZE, fmt=fmt))
+            path.write_bytes(render_image(fig, *EXPORT_SIZE, fmt=fmt))
             written.append(path)
     return written
 
 
-def write_maps(ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+def write_maps(
+    ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = IMAGE_FORMATS
+) -> list[Path]:
     """Write `out/maps/overview.png` (all layers, opening view) and one image per layer theme.
 
     Each also goes out as SVG and PDF, and as a dated copy named like the charts.
@@ -91,7 +92,7 @@ def write_maps(ds: Dataset, out: Path, on: date, formats: tuple[str, ...] = FORM
     for name, layers in views:
         image = map_figure(ds, layers, None, on)
         for fmt in formats:
-            data = to_png(image.figure, *MAP_SIZE, fmt=fmt)
+            data = render_image(image.figure, *MAP_SIZE, fmt=fmt)
             path = folder / f"{name}.{fmt}"
             path.write_bytes(data)
             written.append(path)
@@ -106,6 +107,8 @@ Exported: {exported}
 
 Files
 - layers.geojson  every map feature with its properties, layer, citations and (lines) length
+- layers.gpkg     the same features as a GeoPackage for QGIS, one layer per theme; citations
+                  as text fields (citations, status_basis_quote) and as JSON (citations_json)
 - figures.csv     one row per figure a source gives, with its verbatim quote
 - events.csv      one row per dated event; each citation in numbered columns
                   (source_1, source_title_1, quote_1, source_2, ...)
@@ -122,6 +125,21 @@ Licences and credits
 - Figures, events and other features: transcribed by the atlas from the sources, each with
   the verbatim passage it rests on.
 """
+
+
+def sources_text(ds: Dataset) -> str:
+    """SOURCES.txt: each source by its short name and full reference, then what it states."""
+    lines = ["Sources of the Iran–Pakistan Corridor Atlas", ""]
+    for s in ds.sources.values():
+        m = s.meta
+        lines += [
+            f"[{m.id}] {m.short_name}: {m.reference()}",
+            f"  author: {m.author or 'not stated'}; url: {m.url or 'not stated'}",
+            f"  publisher: {m.publisher or m.publisher_note}",
+            f"  published: {m.published or m.published_note}",
+            "",
+        ]
+    return "\n".join(lines)
 
 
 def readme_text(ds: Dataset, on: date, features: list[Feature] | None = None) -> str:
@@ -167,6 +185,7 @@ def pack_files(ds: Dataset, on: date, feature_ids: list[str] | None = None) -> d
         collection["sources"] = [s for s in collection["sources"] if s["id"] in source_ids]
     files = {
         "layers.geojson": (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode(),
+        "layers.gpkg": geopackage_bytes(ds, {f.id for f in features} if scoped else None),
         "figures.csv": to_csv_bytes(figure_rows(ds) if not scoped else [], FIGURE_COLUMNS),
         "events.csv": to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
         "sources.csv": to_csv_bytes(

@@ -1,5 +1,7 @@
 """Render folium maps without compiling each element's rendered script as a Jinja template.
 
+`patches.verbatim_branca_templates` makes branca use `template` below.
+
 branca (under folium) renders every map element to text, then wraps that text in a new
 `Element`, whose constructor compiles it as a Jinja template, only to render it back to the
 same text. For the atlas's map that text holds every feature's GeoJSON, so tokenizing it was
@@ -10,7 +12,6 @@ with Jinja syntax is compiled as before.
 
 from __future__ import annotations
 
-import branca.element
 import jinja2
 
 # Jinja's default delimiters; line statements and line comments are off by default.
@@ -48,13 +49,3 @@ def template(source: str) -> jinja2.Template | VerbatimTemplate:
     if isinstance(source, str) and not any(mark in source for mark in _JINJA_SYNTAX):
         return VerbatimTemplate(source)
     return jinja2.Template(source)
-
-
-def install() -> None:
-    """Make branca build its element templates with `template`. Idempotent.
-
-    branca.element looks `Template` up in its module namespace each time an element is
-    created, so replacing that name is enough; class-level templates compiled at import are
-    left as they are.
-    """
-    branca.element.Template = template

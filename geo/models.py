@@ -1,4 +1,4 @@
-"""Strict models of the atlas's data: sources, features, figures and events.
+"""Strict models of the atlas's data: sources, features, figures, events and claims.
 
 Every model forbids unknown fields, so a typo in a data file is an error, not a silently
 ignored key. Vocabulary (kinds, statuses, precisions, topics) is closed for the same reason.
@@ -6,11 +6,15 @@ ignored key. Vocabulary (kinds, statuses, precisions, topics) is closed for the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from geo.sources import normalise
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_length=80)]
@@ -33,7 +37,22 @@ Kind = Literal[
     "connectivity_link",
     "port",
 ]
-Topic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
+# What a claim or a disagreement is about. Events keep the five topics the timeline draws as
+# rows; claims also read "border" (the line itself, its crossings and markets) and
+# "central_asia" (Iran's Central Asian figures the atlas shows).
+EventTopic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
+Topic = Literal[
+    "border", "security", "trade", "energy", "connectivity", "diplomacy", "central_asia"
+]
+TOPIC_LABEL: dict[str, str] = {
+    "border": "The border",
+    "security": "Security",
+    "trade": "Trade",
+    "energy": "Energy",
+    "connectivity": "Connectivity",
+    "diplomacy": "Diplomacy",
+    "central_asia": "Iran and Central Asia",
+}
 DatePrecision = Literal["day", "month", "year", "undated"]
 DisagreementKind = Literal["contradiction", "may_measure_different_things", "different_dates"]
 
@@ -94,6 +113,19 @@ class Citation(Strict):
     source: Slug
     quote: Annotated[str, Field(min_length=8, max_length=1500)]
 
+    @property
+    def key(self) -> str:
+        """A short, stable key for this passage: the Sources page finds it by this."""
+        digest = hashlib.sha1(
+            f"{self.source}\n{normalise(self.quote)}".encode(), usedforsecurity=False
+        )
+        return digest.hexdigest()[:10]
+
+    @property
+    def href(self) -> str:
+        """The Sources page link that opens the document at this passage, highlighted."""
+        return "/sources?" + urlencode({"source": self.source, "cite": self.key})
+
 
 class SourceMeta(Strict):
     """What a source document states about itself; a value it does not state is null with a note."""
@@ -121,7 +153,8 @@ class SourceMeta(Strict):
         return self
 
     def reference(self) -> str:
-        """Title, publisher and date in one line, saying so where the document states none."""
+        """The source's one full form: title, publisher and date, saying so where the document
+        states none. Every page and export names a source by this or by `short_name`."""
         publisher = self.publisher or "publisher not stated"
         published = self.published or "date not stated"
         return f"{self.title}, {publisher}, {published}"
@@ -200,7 +233,7 @@ class Event(Strict):
     date_phrase: str | None = None
     date_note: str | None = None
     title: Text
-    topic: Topic
+    topic: EventTopic
     related_features: list[Slug] = []
     citations: Annotated[list[Citation], Field(min_length=1)]
 
@@ -237,13 +270,49 @@ class Version(Strict):
 
 class Disagreement(Strict):
     """Where sources say different things, each version with its quote, and what kind of
-    difference it is (the atlas's reading, said as such in `note`)."""
+    difference it is (the atlas's reading, said as such in `note`).
+
+    `topic` names the matter in the atlas's words; `topics` are the claims topics it is read
+    under and `features` the map features it concerns (the panel says the sources differ).
+    """
 
     id: Slug
     topic: Text
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    features: list[Slug] = []
     kind: DisagreementKind
     note: Annotated[str, Field(min_length=10, max_length=600)]
     versions: Annotated[list[Version], Field(min_length=2)]
+
+
+class Claim(Strict):
+    """One statement of a source a brief could cite: its verbatim quote (the first citation),
+    the topics it is read under and the features, events and figures it concerns.
+
+    `label` names the matter in a few of the atlas's words and is shown as such; the claim
+    itself is only ever its quote.
+    """
+
+    id: Slug
+    label: Annotated[str, Field(min_length=3, max_length=120)]
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    citations: Annotated[list[Citation], Field(min_length=1)]
+    features: list[Slug] = []
+    events: list[Slug] = []
+    figures: list[Slug] = []
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_once_each(cls, value: list[str]) -> list[str]:
+        repeated = sorted({t for t in value if value.count(t) > 1})
+        if repeated:
+            raise ValueError(f"each topic once; repeated: {repeated!r}")
+        return value
+
+    @property
+    def citation(self) -> Citation:
+        """The claim's own quote (the first citation)."""
+        return self.citations[0]
 
 
 @dataclass(frozen=True)
@@ -256,6 +325,43 @@ class Source:
     @property
     def id(self) -> str:
         return self.meta.id
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One citation found in its document, resolved once when the data is loaded.
+
+    Every surface that shows a quote reads this shape and names its source by `short_name` or
+    `reference` only, so a source is named the same two ways everywhere.
+    """
+
+    meta: SourceMeta
+    written: str  # the quote as the data writes it
+    quote: str  # whitespace folded, as shown to readers
+    key: str
+    href: str
+    start: int  # span of the passage in the document's text
+    end: int
+
+    @property
+    def source(self) -> str:
+        return self.meta.id
+
+    @property
+    def short_name(self) -> str:
+        return self.meta.short_name
+
+    @property
+    def reference(self) -> str:
+        return self.meta.reference()
+
+    @property
+    def published(self) -> str | None:
+        return self.meta.published
+
+    def byline(self) -> str:
+        """ "“quote” — Full reference": the one way a quote is credited in plain text."""
+        return f"“{self.quote}” — {self.reference}"
 
 
 @dataclass(frozen=True)
@@ -306,13 +412,12 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     # (source id, citation key) → the citation found in its document; filled at load.
-    resolved: dict[tuple[str, str], Any] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
 
-    def cite(self, citation: Citation) -> Any:
-        """The resolved citation (geo.citations.Resolved), or None if it is not verbatim."""
-        from geo.citations import citation_key  # here, to keep models free of import cycles
-
-        return self.resolved.get((citation.source, citation_key(citation)))
+    def cite(self, citation: Citation) -> Resolved | None:
+        """The resolved citation, or None if it is not found verbatim in its document."""
+        return self.resolved.get((citation.source, citation.key))
 
     @property
     def features(self) -> list[Feature]:
@@ -333,6 +438,8 @@ class Dataset:
             out += [("event", e.id, c) for c in e.citations]
         for d in self.disagreements:
             out += [("disagreement", d.id, v.citation) for v in d.versions]
+        for cl in self.claims:
+            out += [("claim", cl.id, c) for c in cl.citations]
         return out
 
 

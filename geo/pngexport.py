@@ -33,6 +33,10 @@ from typing import Any, Literal
 
 import kaleido
 import plotly.graph_objects as go
+import psutil
+
+from geo.formats import IMAGE_FORMATS
+from patches import quiet_kaleido_browser
 
 # Plotly's geo plots fetch base-map TopoJSON from cdn.plot.ly even with every base layer off. An
 # empty topology as a data: URL (plotly.js appends the file name, which lands in the fragment)
@@ -46,8 +50,7 @@ OFFLINE_TOPOJSON = (
     + "#"
 )
 
-Format = Literal["png", "svg", "pdf"]
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+Format = Literal["png", "svg", "pdf"]  # geo.formats.IMAGE_FORMATS
 
 # Today a cited chart takes about 0.2 s warm and 2-3 s with a fresh browser on this 2-core
 # machine; 20 s leaves room for a loaded server and still answers a reader long before they
@@ -184,10 +187,7 @@ class _Generation:
                 path=path,
                 proxy_server=DEAD_PROXY,
             )
-            impl = getattr(k, "_browser_impl", None)
-            if impl is not None and hasattr(impl, "get_cli"):
-                base_cli = impl.get_cli
-                impl.get_cli = lambda: [*base_cli(), *QUIET_FLAGS]
+            quiet_kaleido_browser(k, QUIET_FLAGS)
             self.kaleido = k  # before open(), so a hung start can still be killed
             await k.open()
             return k
@@ -243,24 +243,12 @@ class _Generation:
 
 
 def _descendants(pid: int) -> list[int]:
-    """`pid` and every process below it, read from /proc (Linux)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        if Path(f"/proc/{p}").exists():
-            out.append(p)
-        todo += children.get(p, [])
-    return out
+    """`pid` and every live process below it."""
+    try:
+        proc = psutil.Process(pid)
+        return [pid, *(c.pid for c in proc.children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return []
 
 
 # Guards only the swap of the current generation: held for no wait on the browser itself.
@@ -339,7 +327,7 @@ def _unavailable(exc: BaseException, fmt: str, limit: float) -> ExportUnavailabl
     )
 
 
-def export_image(
+def render_image(
     fig: go.Figure,
     width: int,
     height: int,
@@ -356,8 +344,8 @@ def export_image(
     path, for benchmarks). Raises ExportUnavailable when there is no browser, or the browser
     fails or hangs; in the last two cases the browser is replaced for the next export.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"fmt must be one of {IMAGE_FORMATS}, got {fmt!r}")
     _check_browser()
     limit = EXPORT_TIMEOUT_S if timeout is None else timeout
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
@@ -388,17 +376,3 @@ def export_image(
             if timed_out or attempt == 2 or time.monotonic() >= deadline:
                 raise _unavailable(exc, fmt, limit) from exc
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def to_png(
-    fig: go.Figure,
-    width: int,
-    height: int,
-    scale: float = 1.0,
-    *,
-    persistent: bool = True,
-    fmt: Format = "png",
-) -> bytes:
-    """Render a figure as PNG (or `fmt` svg/pdf) bytes of `width` × `height` × `scale` pixels
-    (see export_image)."""
-    return export_image(fig, width, height, scale, fmt=fmt, persistent=persistent)

@@ -1,7 +1,7 @@
 """`python -m geo.serve run app.py [options]`: `streamlit run`, with no lookups of the network.
 
 The same command line as `streamlit ...`; it only pins Streamlit's address lookups to the
-loopback address first (see geo.offline), so that not even the first websocket from a
+loopback address first (see patches.pin_streamlit_loopback), so that not even the first websocket from a
 foreign Origin, before any page has run, makes the server look up its external address.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from geo.offline import pin_loopback
-
 
 def main() -> None:
     """Pin the address lookups, then hand the command line to Streamlit's own CLI."""
-    pin_loopback()
+    from patches import pin_streamlit_loopback
+
+    pin_streamlit_loopback()
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv[0] = "streamlit"

@@ -17,7 +17,7 @@ from geo.charts import EXPORT_SIZE, Chart, cited_figure
 from geo.dataset import data_dir, load_dataset
 from geo.io import data_signature
 from geo.models import Dataset
-from geo.pngexport import to_png
+from geo.pngexport import render_image
 from geo.text import md
 
 
@@ -51,28 +51,8 @@ def _recent_signature(root: Path) -> tuple:
     return seen[1]
 
 
-def _leave_pages_folder_mode() -> None:
-    """Make sure this page runs inside app.py's navigation, not on its own.
-
-    Streamlit starts a server in its old "pages folder" mode when `pages/` sits beside the
-    main script, and leaves it only when some session runs `st.navigation`. If a shared link
-    to, say, /figures is a fresh server's first request, this page would run alone: no app
-    navigation, no page setup. Switch the process to navigation mode and rerun through app.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def dataset() -> Dataset:
-    """The checked dataset, loaded once per change of the data files and shared by sessions.
-
-    Every page calls this first, so it is also where a page makes sure it runs inside the
-    app's navigation.
-    """
-    _leave_pages_folder_mode()
+    """The checked dataset, loaded once per change of the data files and shared by sessions."""
     root = data_dir()
     ds = _load(str(root), _recent_signature(root))
     _freeze_loaded_heap()
@@ -145,7 +125,7 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
 
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
+    return render_image(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
 
 
 def plotly_config(chart: Chart) -> dict:

@@ -11,7 +11,9 @@ from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
 from pages._shared import dataset, problem_banner, sources_frame
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 st.title("About the data")
 problem_banner(ds)

@@ -24,6 +24,7 @@ from geo.charts import (
     short,
     source_line,
 )
+from geo.export import sources_text
 from geo.models import Dataset
 from geo.pngexport import browser_path
 from geo.rows import to_csv_bytes
@@ -35,7 +36,9 @@ from pages._shared import (
     png_bytes,
     problem_banner,
 )
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 st.title("Figures")
 st.caption(
@@ -50,19 +53,6 @@ if not png_ready:
         "(Debian: `apt-get install chromium`). The charts and their CSV downloads still work.",
         icon="🖼️",
     )
-
-
-def sources_text(ds: Dataset) -> str:
-    lines = ["Sources of the Iran–Pakistan Corridor Atlas figures", ""]
-    for s in ds.sources.values():
-        m = s.meta
-        lines += [
-            f"[{m.id}] {m.title}",
-            f"  publisher: {m.publisher or 'not stated'}; author: {m.author or 'not stated'}",
-            f"  published: {m.published or m.published_note}; url: {m.url or 'not stated'}",
-            "",
-        ]
-    return "\n".join(lines)
 
 
 def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:

@@ -16,16 +16,18 @@ from geo.mapimage import MAP_SIZE, map_figure
 from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
-from geo.pngexport import browser_path, to_png
+from geo.pngexport import browser_path, render_image
 from geo.text import md
 from geo.urlstate import MapState, map_from_query, map_to_query
 from pages import _state
 from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
+from patches import leave_pages_folder_mode
 
 PAGE = "map"
 MAP_KEY = "atlas_map"
 PANEL = "feature-panel"  # the fragment a click reruns: the panel and the address, not the map
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
 read = partial(
@@ -236,7 +238,7 @@ with panel_col:
 def map_png() -> bytes:
     """A cited static image of the layers shown, at the opening view; built only when asked."""
     image = map_figure(ds, list(state.layers))
-    return to_png(image.figure, *MAP_SIZE)
+    return render_image(image.figure, *MAP_SIZE)
 
 
 st.download_button(

@@ -18,13 +18,16 @@ from geo.text import h, md
 from geo.urlstate import SourcesState, sources_from_query, sources_to_query
 from pages import _state
 from pages._shared import dataset, problem_banner, sources_frame
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 KIND_NOUN = {
     "feature": "map feature",
     "figure": "figure",
     "event": "event",
     "disagreement": "differences between sources",
+    "claim": "what the sources say, by topic",
 }
 
 PAGE = "sources"
@@ -115,7 +118,7 @@ with tab_read:
     doc = st.selectbox(
         "Document",
         options=list(ds.sources),
-        format_func=lambda sid: ds.sources[sid].meta.title,
+        format_func=lambda sid: ds.sources[sid].meta.reference(),
         index=None,
         placeholder="Choose a document to read",
         key="w_doc",

@@ -17,7 +17,9 @@ from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart
 from geo.urlstate import TimelineState, timeline_from_query, timeline_to_query
 from pages import _state
 from pages._shared import dataset, plotly_config, png_bytes, problem_banner
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 PAGE = "timeline"
 PERIODS = {"recent": "From 2008", "all": "All events"}

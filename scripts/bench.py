@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.charts import EXPORT_SIZE, build_charts, cited_figure  # noqa: E402
 from geo.dataset import load_dataset  # noqa: E402
-from geo.pngexport import to_png  # noqa: E402
+from geo.pngexport import render_image  # noqa: E402
 from tests.browser import (  # noqa: E402
     MAP_IFRAME,
     AppServer,
@@ -163,12 +163,12 @@ def bench_export(n: int) -> dict:
     cold, warm = [], []
     for _ in range(n):
         t = time.perf_counter()
-        png = to_png(fig, *EXPORT_SIZE, persistent=False)
+        png = render_image(fig, *EXPORT_SIZE, persistent=False)
         cold.append((time.perf_counter() - t) * 1000)
-    to_png(fig, *EXPORT_SIZE)  # start the persistent browser; not timed
+    render_image(fig, *EXPORT_SIZE)  # start the persistent browser; not timed
     for _ in range(n):
         t = time.perf_counter()
-        png = to_png(fig, *EXPORT_SIZE)
+        png = render_image(fig, *EXPORT_SIZE)
         warm.append((time.perf_counter() - t) * 1000)
     from io import BytesIO
 
@@ -182,14 +182,14 @@ def bench_export(n: int) -> dict:
         times = []
         for _ in range(n):
             t = time.perf_counter()
-            to_png(fig, *EXPORT_SIZE, fmt=fmt)
+            render_image(fig, *EXPORT_SIZE, fmt=fmt)
             times.append((time.perf_counter() - t) * 1000)
         per_format[f"chart_{fmt}"] = summary(times)
     for fmt in ("png", "svg", "pdf"):
         times = []
         for _ in range(n):
             t = time.perf_counter()
-            to_png(map_figure(ds).figure, *MAP_SIZE, fmt=fmt)
+            render_image(map_figure(ds).figure, *MAP_SIZE, fmt=fmt)
             times.append((time.perf_counter() - t) * 1000)
         per_format[f"map_{fmt}"] = summary(times)
 

@@ -19,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS_DIR = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -89,14 +91,14 @@ class AppServer:
 
     def peak_rss_mb(self) -> float:
         """The server's peak resident memory (VmHWM), in MB."""
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()  # psutil has no peak RSS
         kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
         return kb / 1024
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time the server has used so far."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import BROKEN, ROOT, overlay
+from tests.apptest import app_test
+from tests.conftest import BROKEN, overlay
 
 
 def run_about(monkeypatch, data_dir=None):
-    if data_dir is not None:
-        monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/about.py")
-    return at.run()
+    return app_test("pages/about.py", data_dir=data_dir)
 
 
 def test_about_page_shows_counts_and_a_clean_verdict(monkeypatch, ds):

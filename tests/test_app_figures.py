@@ -5,15 +5,13 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from geo.charts import build_charts
-from tests.conftest import ROOT
+from tests.apptest import app_test
 
 
 def figures_page(monkeypatch=None, env: dict[str, str] | None = None) -> AppTest:
     for k, v in (env or {}).items():
         monkeypatch.setenv(k, v)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/figures.py")
-    return at.run()
+    return app_test("pages/figures.py")
 
 
 def captions(at: AppTest) -> str:

@@ -6,14 +6,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.citations import citation_key
-from tests.conftest import ROOT
+from tests.apptest import app_test
 
 
 def app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return app_test(query=query)
 
 
 def panel_text(at: AppTest) -> str:

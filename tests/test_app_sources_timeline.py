@@ -6,15 +6,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo.citations import citation_key
 from geo.models import DISAGREEMENT_LABEL
-from tests.conftest import ROOT
+from tests.apptest import app_test
 
 
 def page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(path)
-    return at.run()
+    return app_test(path, query)
 
 
 def doc_html(at: AppTest) -> str:

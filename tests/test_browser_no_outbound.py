@@ -23,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.browser import ROOT, free_port, map_frame
@@ -95,12 +96,9 @@ def read_trace(base: Path) -> str:
 
 def server_pid(strace_pid: int) -> int:
     """strace's child: the server itself."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(stat[1]) == strace_pid:
-                    return int(entry.name)
+    with contextlib.suppress(psutil.NoSuchProcess):
+        for child in psutil.Process(strace_pid).children():
+            return child.pid
     raise AssertionError("server not found under strace")
 
 

@@ -24,7 +24,7 @@ from geo.charts import (
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL
-from geo.pngexport import ExportUnavailable, to_png
+from geo.pngexport import ExportUnavailable, render_image
 from tests.conftest import ROOT
 
 
@@ -150,8 +150,9 @@ def test_cited_figure_draws_title_source_line_and_date(ds):
     assert (fig.layout.width, fig.layout.height) == EXPORT_SIZE
 
 
+@pytest.mark.slow  # starts a process
 def test_png_export_is_a_png_of_the_export_size(ds):
-    png = to_png(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
+    png = render_image(cited_figure(ds, chart(ds, "trade"), date(2026, 11, 22)), *EXPORT_SIZE)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(png))
     assert image.size == EXPORT_SIZE
@@ -165,9 +166,10 @@ def test_png_export_is_a_png_of_the_export_size(ds):
 def test_png_export_without_a_browser_explains_itself(ds, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # the fault, injected on purpose
     with pytest.raises(ExportUnavailable, match=r"needs Chromium.*apt-get install chromium"):
-        to_png(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
+        render_image(cited_figure(ds, chart(ds, "trade"), date.today()), *EXPORT_SIZE)
 
 
+@pytest.mark.slow  # starts a process
 def test_export_cli_writes_every_chart_png(tmp_path, ds):
     result = subprocess.run(
         [sys.executable, "-m", "geo", "export", str(tmp_path)],
@@ -186,6 +188,7 @@ def test_export_cli_writes_every_chart_png(tmp_path, ds):
     assert Image.open(tmp_path / "charts" / trade).size == EXPORT_SIZE
 
 
+@pytest.mark.slow  # starts a process
 def test_export_cli_without_a_browser_still_writes_the_data_and_says_why(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "geo", "export", str(tmp_path)],

@@ -131,6 +131,7 @@ def test_chart_csvs_of_a_hostile_copy_hold_no_formula(data_copy):
     assert "'" + QUOTE in flat
 
 
+@pytest.mark.slow  # starts a process
 def test_data_pack_of_a_hostile_copy_holds_no_formula(data_copy, tmp_path):
     data = hostile_copy(data_copy)
     out = tmp_path / "pack"

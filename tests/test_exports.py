@@ -31,11 +31,13 @@ from geo.charts import (
 )
 from geo.export import export_charts, pack_files, pack_zip
 from geo.mapimage import MAP_SIZE, map_figure
-from geo.pngexport import to_png
+from geo.pngexport import render_image
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = date(2026, 11, 22)
 SIGNATURE = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<svg"}
+
+pytestmark = pytest.mark.slow  # renders with Chromium or starts the app in a child process
 
 
 def png_width(data: bytes) -> int:
@@ -120,7 +122,7 @@ def _ink(img: np.ndarray) -> np.ndarray:
 
 
 def _render(fig) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(to_png(fig, *EXPORT_SIZE))).convert("RGB"))
+    return np.asarray(Image.open(io.BytesIO(render_image(fig, *EXPORT_SIZE))).convert("RGB"))
 
 
 def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
@@ -167,7 +169,7 @@ def test_on_screen_chart_keeps_its_title_and_category_labels_whole(ds, width):
         fig = cited_figure(ds, chart, ON, width=None, height=620)
         assert not [a for a in fig.layout.annotations if a.name == "source-line"], chart.id
         fig.update_layout(width=width)
-        img = np.asarray(Image.open(io.BytesIO(to_png(fig, width, 620))).convert("RGB"))
+        img = np.asarray(Image.open(io.BytesIO(render_image(fig, width, 620))).convert("RGB"))
         ink = _ink(img)
         assert not ink[:, :2].any(), f"{chart.id}: cut at the left edge at {width} px"
         assert ink[:60].any(), f"{chart.id}: no title at the top at {width} px"
@@ -220,7 +222,7 @@ def test_the_map_image_is_cited_and_renders_with_its_marks(ds):
     metas = {t.meta for t in image.figure.data}
     assert {"scale-bar", "place-labels", "mark:schematic", "mark:approximate"} <= metas
     assert any(a.name == "north-arrow" for a in image.figure.layout.annotations)
-    png = to_png(image.figure, *MAP_SIZE)
+    png = render_image(image.figure, *MAP_SIZE)
     assert png.startswith(SIGNATURE["png"]) and png_width(png) >= 1600
 
 

@@ -10,14 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from geo.charts import build_charts
 from geo.dataset import load_dataset
-from tests.conftest import BROKEN, BROKEN_CASES, PAGES, ROOT, overlay
+from tests.apptest import app_test
+from tests.conftest import BROKEN, BROKEN_CASES, PAGES, overlay
 
 
 def run(page: str, data_dir, monkeypatch) -> AppTest:
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page(page)
-    return at.run()
+    return app_test(page, data_dir=data_dir)
 
 
 def features_on_map(at: AppTest) -> set[str]:

@@ -10,6 +10,7 @@ import pytest
 
 from geo import foliumfast
 from geo.mapview import build_map
+from patches import verbatim_branca_templates
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def render(ds, fixed_ids) -> tuple[str, list]:
 def test_the_whole_map_renders_the_same(ds, fixed_ids, monkeypatch):
     monkeypatch.setattr(branca.element, "Template", jinja2.Template)
     plain, _ = render(ds, fixed_ids)
-    foliumfast.install()
+    verbatim_branca_templates()
     assert branca.element.Template is foliumfast.template
     fast, scripts = render(ds, fixed_ids)
     assert fast == plain

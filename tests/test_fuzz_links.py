@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import load_dataset
-from tests.conftest import PAGES, ROOT
+from tests.apptest import app_test
+from tests.conftest import PAGES
 
 DS = load_dataset()
 FEATURE_IDS = {f.id for f in DS.features}
@@ -43,11 +44,7 @@ FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 
 def run(page: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    return at.run()
+    return app_test(page, query)
 
 
 @FUZZ

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from geo.dataset import load_dataset
 from geo.layers import MAX_LAYER_BYTES, MAX_LAYER_VERTICES, _count_positions
 from tests.conftest import ROOT
@@ -59,6 +61,7 @@ def test_a_layer_over_the_size_limit_is_one_problem_line(data_copy, ds):
     assert len(got.features) == len(ds.features) and len(got.events) == len(ds.events)
 
 
+@pytest.mark.slow  # starts a process
 def test_a_layer_over_the_vertex_limit_is_one_problem_line(data_copy, ds):
     path = data_copy / "layers" / "zz-huge.geojson"
     n = MAX_LAYER_VERTICES + 1

@@ -14,16 +14,17 @@ import subprocess
 import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo.dataset import load_dataset
 from pages._shared import _signature
+from tests.apptest import app_test
 from tests.conftest import ROOT
 
 SETPRIV = shutil.which("setpriv")
 NO_DAC = "-dac_override,-dac_read_search"
 
 CHILD = """
+from tests.apptest import app_test
 import json, sys
 from pathlib import Path
 from streamlit.testing.v1 import AppTest
@@ -42,6 +43,8 @@ print(json.dumps({
     "title": [t.value for t in at.title],
 }))
 """
+
+pytestmark = pytest.mark.slow  # renders with Chromium or starts the app in a child process
 
 
 def unescape(markdown: str) -> str:
@@ -113,10 +116,7 @@ def test_a_folder_named_like_a_layer_is_one_problem_line(data_copy, ds):
 
 def test_the_app_renders_over_a_folder_named_like_a_layer(data_copy, monkeypatch):
     (data_copy / "layers" / "x.geojson").mkdir()
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/map.py")
-    at.run()
+    at = app_test("pages/map.py", data_dir=data_copy)
     assert not at.exception, [e.value for e in at.exception]
     shown = [unescape(e.value) for e in at.error]
     assert any("x.geojson" in e and "it is a folder" in e for e in shown), shown

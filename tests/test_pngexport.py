@@ -13,12 +13,16 @@ import time
 from pathlib import Path
 
 import plotly.graph_objects as go
+import psutil
 import pytest
 
 from geo import pngexport
-from geo.pngexport import ExportUnavailable, browser_pids, export_image, to_png
+from geo.pngexport import ExportUnavailable, browser_pids, render_image
 
-pytestmark = pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium")
+pytestmark = [
+    pytest.mark.skipif(pngexport.browser_path() is None, reason="needs Chromium"),
+    pytest.mark.slow,  # every test starts or uses the export Chromium
+]
 
 
 def figure() -> go.Figure:
@@ -28,19 +32,18 @@ def figure() -> go.Figure:
 def chromium_main(pids: list[int]) -> int:
     """The browser process itself (not the launcher, not a helper with --type=)."""
     for pid in pids:
-        with contextlib.suppress(OSError):
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"chromium" in argv[0] and not any(a.startswith(b"--type=") for a in argv):
+        with contextlib.suppress(psutil.Error):
+            argv = psutil.Process(pid).cmdline()
+            if argv and "chromium" in argv[0] and not any(a.startswith("--type=") for a in argv):
                 return pid
     raise AssertionError(f"no Chromium among {pids}")
 
 
 def gone(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
+        return psutil.Process(pid).status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    except psutil.NoSuchProcess:
         return True
-    return state in ("Z", "X")
 
 
 def wait_gone(pids: list[int], limit: float = 30.0) -> bool:
@@ -60,18 +63,18 @@ def fresh_browser():
 
 
 def test_png_svg_and_pdf():
-    png = export_image(figure(), 400, 300, fmt="png")
-    svg = export_image(figure(), 400, 300, fmt="svg")
-    pdf = export_image(figure(), 400, 300, fmt="pdf")
+    png = render_image(figure(), 400, 300, fmt="png")
+    svg = render_image(figure(), 400, 300, fmt="svg")
+    pdf = render_image(figure(), 400, 300, fmt="pdf")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith(b"<svg") and b"Export test" in svg
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(ValueError, match="fmt must be one of"):
-        export_image(figure(), 400, 300, fmt="gif")
+        render_image(figure(), 400, 300, fmt="gif")
 
 
 def test_the_export_browser_starts_with_background_networking_off():
-    to_png(figure(), 400, 300)
+    render_image(figure(), 400, 300)
     main = chromium_main(browser_pids())
     argv = Path(f"/proc/{main}/cmdline").read_bytes().decode().split("\0")
     for flag in (
@@ -87,12 +90,12 @@ def test_the_export_browser_starts_with_background_networking_off():
 
 
 def test_the_next_export_succeeds_after_the_browser_is_killed():
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     before = browser_pids()
     main = chromium_main(before)
     os.kill(main, signal.SIGKILL)  # what the out-of-memory killer does
     assert wait_gone([main])
-    png = to_png(figure(), 400, 300)
+    png = render_image(figure(), 400, 300)
     assert png.startswith(b"\x89PNG")
     assert main not in browser_pids()
     assert set(browser_pids()).isdisjoint(before)  # a fresh browser, not the old one revived
@@ -100,7 +103,7 @@ def test_the_next_export_succeeds_after_the_browser_is_killed():
 
 
 def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     frozen = browser_pids()
     for pid in frozen:
         with contextlib.suppress(OSError):
@@ -109,7 +112,7 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
 
     def export() -> None:
         try:
-            outcome.append(export_image(figure(), 400, 300, timeout=3))
+            outcome.append(render_image(figure(), 400, 300, timeout=3))
         except BaseException as exc:
             outcome.append(exc)
 
@@ -122,5 +125,5 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
     assert "did not answer within 3 s" in str(outcome[0])
     assert "try again" in str(outcome[0])
     assert wait_gone(frozen)  # the frozen browser was killed, not left behind
-    assert to_png(figure(), 400, 300).startswith(b"\x89PNG")
+    assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     assert set(browser_pids()).isdisjoint(frozen)

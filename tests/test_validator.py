@@ -18,6 +18,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # starts a process
 def test_shipped_data_validates_with_exit_0():
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -43,6 +44,7 @@ def test_broken_fixture_keeps_every_valid_record(case, ds, tmp_path):
 
 
 @pytest.mark.parametrize("case", BROKEN_CASES)
+@pytest.mark.slow  # starts a process
 def test_cli_exits_1_and_prints_exactly_the_problem_line(case, tmp_path):
     data = overlay(BROKEN / case, tmp_path / case)
     result = run_cli("validate", str(data))

@@ -1,0 +1,159 @@
+"""The claims layer: every claim verbatim and linked to real records, read by topic and by
+feature in a stable order, and an honest "as of" computed from the data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from geo.asof import AsOf, as_of, period_end, readable_date
+from geo.claims import (
+    TOPICS,
+    claims_about_feature,
+    claims_on_topic,
+    disagreements_about_feature,
+    disagreements_on_topic,
+)
+from geo.dataset import load_dataset
+from geo.models import TOPIC_LABEL
+from tests.conftest import ROOT
+
+CLAIMS = json.loads((ROOT / "data" / "claims.json").read_text())["claims"]
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_claim_of_the_file_is_loaded(ds):
+    assert [c.id for c in ds.claims] == [c["id"] for c in CLAIMS]
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c["id"] for c in CLAIMS])
+def test_every_claim_quote_is_verbatim_and_once_in_its_document(ds, claim):
+    for citation in claim["citations"]:
+        text = fold(ds.sources[citation["source"]].text)
+        assert fold(citation["quote"]) in text
+        assert text.count(fold(citation["quote"])) == 1, "a quote must point at one passage"
+
+
+def test_every_claim_links_only_records_that_exist(ds):
+    features = {f.id for f in ds.features}
+    events = {e.id for e in ds.events}
+    figures = {f.id for f in ds.figures}
+    for c in ds.claims:
+        assert set(c.features) <= features, c.id
+        assert set(c.events) <= events, c.id
+        assert set(c.figures) <= figures, c.id
+
+
+def test_every_topic_has_a_reader_label_and_claims():
+    assert set(TOPICS) == set(TOPIC_LABEL)
+    ds = load_dataset()
+    for topic in TOPICS:
+        assert claims_on_topic(ds, topic), f"no claim read under {topic!r}"
+
+
+def test_claims_on_a_topic_come_by_source_then_in_the_order_the_document_says_them(ds):
+    order = list(ds.sources)
+    for topic in TOPICS:
+        claims = claims_on_topic(ds, topic)
+        keys = [(order.index(c.citation.source), ds.cite(c.citation).start) for c in claims]
+        assert keys == sorted(keys), topic
+        assert all(topic in c.topics for c in claims)
+
+
+def test_claims_about_a_feature_are_those_linking_it(ds):
+    border = claims_about_feature(ds, "iran-pakistan-border")
+    assert "joint-patrols-and-fencing" in [c.id for c in border]
+    assert all("iran-pakistan-border" in c.features for c in border)
+    assert claims_about_feature(ds, "no-such-feature") == []
+
+
+def test_disagreements_by_topic_and_feature_follow_their_links(ds):
+    energy = disagreements_on_topic(ds, "energy")
+    assert "pipeline-status" in [d.id for d in energy]
+    on_leg = disagreements_about_feature(ds, "ip-gas-pipeline-pakistan-leg")
+    assert "pipeline-status" in [d.id for d in on_leg]
+    assert all("ip-gas-pipeline-pakistan-leg" in d.features for d in on_leg)
+
+
+def test_a_claim_with_a_topic_twice_is_refused(data_copy):
+    claims = json.loads((data_copy / "claims.json").read_text())
+    claims["claims"][0]["topics"] = ["border", "border"]
+    (data_copy / "claims.json").write_text(json.dumps(claims))
+    problems = [str(p) for p in load_dataset(data_copy).problems]
+    assert problems == [
+        f"data/claims.json: {claims['claims'][0]['id']}: topics: "
+        "Value error, each topic once; repeated: ['border'] (got ['border', 'border'])"
+    ]
+
+
+def test_a_claim_linking_an_unknown_event_and_figure_names_each(data_copy):
+    claims = json.loads((data_copy / "claims.json").read_text())
+    claims["claims"][0]["events"] = ["no-such-event"]
+    claims["claims"][0]["figures"] = ["no-such-figure"]
+    (data_copy / "claims.json").write_text(json.dumps(claims))
+    ds = load_dataset(data_copy)
+    cid = claims["claims"][0]["id"]
+    assert [str(p) for p in ds.problems] == [
+        f"data/claims.json: {cid}: events[0]: unknown or unavailable event id 'no-such-event'",
+        f"data/claims.json: {cid}: figures[0]: unknown or unavailable figure id 'no-such-figure'",
+    ]
+    assert cid in {c.id for c in ds.claims}, "the claim itself is kept"
+
+
+def test_as_of_states_newest_source_date_and_newest_event_date_from_the_data(ds):
+    got = as_of(ds)
+    dated = [s.meta.published for s in ds.sources.values() if s.meta.published]
+    assert got.newest_source_date == max(dated)
+    assert got.newest_event_date == max((e.date for e in ds.events if e.date), key=period_end)
+    assert set(got.undated_sources) == {
+        s.meta.short_name for s in ds.sources.values() if not s.meta.published
+    }
+    # The undated IPS text describes an event later than every dated source: both are said.
+    assert got.newest_event_date > got.newest_source_date
+    assert got.stamp() == got.newest_event_date
+    assert readable_date(got.newest_source_date) in got.text()
+    assert readable_date(got.newest_event_date) in got.text()
+
+
+def test_as_of_over_some_records_counts_only_their_sources_and_the_events_they_describe(ds):
+    tmp_only = [f for f in ds.figures if f.citations[0].source == "tmp-rising-ties"]
+    got = as_of(ds, tmp_only)
+    assert got.newest_source_date == "2025-10-26"
+    assert got.undated_sources == ()
+    tmp_events = [
+        e.date for e in ds.events if any(c.source == "tmp-rising-ties" for c in e.citations)
+    ]
+    assert got.newest_event_date == max(filter(None, tmp_events), key=period_end)
+
+
+@pytest.mark.parametrize(
+    ("asof", "text", "stamp"),
+    [
+        (
+            AsOf("2025-12-12", "2026-06-18", ("IPS",)),
+            "Data as of: sources dated up to 12 Dec 2025; events up to 18 Jun 2026"
+            " (one source states no date)",
+            "2026-06-18",
+        ),
+        (
+            AsOf("2025-12-12", "2025", ("A", "B")),
+            "Data as of: sources dated up to 12 Dec 2025; events up to 2025"
+            " (two sources state no date)",
+            "2025",  # a year-precise event may stand for any day up to 31 December
+        ),
+        (
+            AsOf(None, "2024-03", ("A",)),
+            "Data as of: no source states its own date; events up to Mar 2024",
+            "2024-03",
+        ),
+        (AsOf(None, None, ("A",)), "Data as of: no source states its own date", "undated"),
+    ],
+)
+def test_as_of_sentence_and_stamp(asof, text, stamp):
+    assert asof.text() == text
+    assert asof.stamp() == stamp
