@@ -16,6 +16,8 @@ from typing import Any
 
 from shapely.geometry import shape
 
+from geo import claims as claims_api
+from geo.asof import as_of
 from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, source_line
 from geo.citations import Resolved, citation_key
 from geo.models import (
@@ -24,7 +26,9 @@ from geo.models import (
     MARKER,
     PRECISION_MEANING,
     STATUS_LABEL,
+    TOPIC_LABEL,
     Citation,
+    Claim,
     Dataset,
     Disagreement,
     Event,
@@ -32,23 +36,6 @@ from geo.models import (
     Figure,
 )
 from geo.panel import length_line
-
-try:  # The claims API (issue: claims) is merged into main separately; until then, fall back.
-    from geo import claims as _claims
-except ImportError:  # pragma: no cover - depends on what main holds
-    _claims = None
-try:
-    from geo.asof import as_of as _as_of
-except ImportError:  # pragma: no cover
-    _as_of = None
-
-TOPIC_WORDS = {
-    "diplomacy": "Diplomacy",
-    "security": "Security",
-    "trade": "Trade",
-    "energy": "Energy",
-    "connectivity": "Connectivity",
-}
 
 
 class UnknownSubject(ValueError):
@@ -210,33 +197,19 @@ def _overlaps(ds: Dataset, a: list[Citation], b: list[Citation]) -> bool:
 
 
 def as_of_text(ds: Dataset, records: list[Any] | None = None) -> str:
-    """The honest "as of" of the records used (all of them if None), in one sentence.
-
-    geo.asof's sentence when it is there (the claims API); until then the same facts: the
-    newest date a source states for itself, the newest dated event, the undated sources.
-    """
-    if _as_of is not None:
-        return _as_of(ds, records).text()
-    if records is None:
-        records = [*ds.features, *ds.events, *ds.figures]
-    cited = {c.source for r in records for c in _citations_of(r)}
-    dates = [
-        ds.sources[s].meta.published
-        for s in cited
-        if s in ds.sources and ds.sources[s].meta.published
-    ]
-    events = [r.date for r in records if isinstance(r, Event) and r.date]
-    undated = sorted(
-        ds.sources[s].meta.short_name
-        for s in cited
-        if s in ds.sources and not ds.sources[s].meta.published
-    )
-    out = "Data as of: sources dated up to " + (max(dates) if dates else "no stated date")
-    if events:
-        out += f"; events up to {max(events)}"
-    if undated:
-        out += f" ({len(undated)} of the sources used state no date: {', '.join(undated)})"
-    return out + "."
+    """The honest "as of" of the records used (every record if None), in one sentence
+    (geo.asof: the newest date a source states for itself, the newest dated event, and how
+    many sources state no date)."""
+    if records is not None:
+        # geo.asof counts features, events, figures and claims; a disagreement's versions are
+        # quotes like a claim's, so they count as one.
+        records = [
+            Claim(id=r.id, label=r.topic[:120], topics=r.topics,
+                  citations=[v.citation for v in r.versions])
+            if isinstance(r, Disagreement) else r
+            for r in records
+        ]  # fmt: skip
+    return as_of(ds, records).text()
 
 
 def _citations_of(record: Any) -> list[Citation]:
@@ -297,6 +270,21 @@ def _difference(ds: Dataset, d: Disagreement, numbering: _Numbering) -> Differen
             )
         )
     return Difference(d.topic, DISAGREEMENT_LABEL[d.kind], tuple(versions), d.note)
+
+
+def _figures_for(
+    ds: Dataset,
+    claims: list[Claim],
+    citations: list[Citation],
+    events: list[Event],
+    disagreements: list[Disagreement],
+) -> list[Figure]:
+    """The figures the claims name, and those whose quote shares text with a passage the brief
+    quotes (the subject's own, its events' or a disagreement's version)."""
+    named = {fid for c in claims for fid in c.figures}
+    quoted = [*citations, *(c for e in events for c in e.citations)]
+    quoted += [v.citation for d in disagreements for v in d.versions]
+    return [f for f in ds.figures if f.id in named or _overlaps(ds, f.citations, quoted)]
 
 
 def _charts_for(ds: Dataset, figures: list[Figure], feature_ids: list[str]) -> list[Chart]:
@@ -434,25 +422,20 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
             atlas_note=p.status_note,
         )
         status_note = p.status_note
-    claims = _claims.claims_about_feature(ds, feature_id) if _claims else []
+    claims = claims_api.claims_about_feature(ds, feature_id)
     events = [e for e in ds.events if feature_id in e.related_features]
     claim_events = {eid for c in claims for eid in c.events}
     events += [e for e in ds.events if e.id in claim_events and e not in events]
-    own = list(p.citations) + [c for e in events for c in e.citations]
-    claim_figures = {fid for c in claims for fid in c.figures}
-    figures = [f for f in ds.figures if f.id in claim_figures or _overlaps(ds, f.citations, own)]
-    if _claims:
-        disagreements = _claims.disagreements_about_feature(ds, feature_id)
-    else:
-        disagreements = [
-            d for d in ds.disagreements if _overlaps(ds, [v.citation for v in d.versions], own)
-        ]
+    disagreements = claims_api.disagreements_about_feature(ds, feature_id)
+    figures = _figures_for(ds, claims, list(p.citations), events, disagreements)
 
     sections: list[tuple[str, list[Item]]] = [("What the sources say", [quotes])]
+    # A claim whose quotes the feature's own passages already hold would repeat them.
+    claims = [c for c in claims if not _overlaps(ds, [c.citation], list(p.citations))]
     if claims:
         sections.append(
             (
-                "Claims about it",
+                "More the sources say about it",
                 [Item(c.label, tuple(numbering.quote(x) for x in c.citations)) for c in claims],
             )
         )
@@ -494,17 +477,11 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
 
 def topics(ds: Dataset) -> list[str]:
     """The topics a brief can be asked for, in reading order."""
-    if _claims is not None:
-        return list(_claims.TOPICS)
-    return list(TOPIC_WORDS)
+    return list(claims_api.TOPICS)
 
 
 def topic_label(topic: str) -> str:
     """The reader's name of a topic."""
-    try:
-        from geo.models import TOPIC_LABEL  # the claims API's labels, once merged
-    except ImportError:  # pragma: no cover
-        TOPIC_LABEL = TOPIC_WORDS
     return TOPIC_LABEL.get(topic, topic.capitalize())
 
 
@@ -518,7 +495,7 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
         raise UnknownSubject(f"unknown topic {topic!r} (topics: {', '.join(known)})")
     on = on or date.today()
     numbering = _Numbering(ds)
-    claims = _claims.claims_on_topic(ds, topic) if _claims else []
+    claims = claims_api.claims_on_topic(ds, topic)
     events = [e for e in ds.events if e.topic == topic]
     claim_events = {eid for c in claims for eid in c.events}
     events += [e for e in ds.events if e.id in claim_events and e not in events]
@@ -529,18 +506,8 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
         )
     )
     features = [f for f in ds.features if f.id in feature_ids]
-    claim_figures = {fid for c in claims for fid in c.figures}
-    event_cites = [c for e in events for c in e.citations]
-    figures = [
-        f for f in ds.figures if f.id in claim_figures or _overlaps(ds, f.citations, event_cites)
-    ]
-    if _claims:
-        disagreements = _claims.disagreements_on_topic(ds, topic)
-    else:
-        own = event_cites + [c for f in features for c in f.props.citations]
-        disagreements = [
-            d for d in ds.disagreements if _overlaps(ds, [v.citation for v in d.versions], own)
-        ]
+    disagreements = claims_api.disagreements_on_topic(ds, topic)
+    figures = _figures_for(ds, claims, [], events, disagreements)
     sections: list[tuple[str, list[Item]]] = []
     if claims:
         sections.append(
