@@ -20,6 +20,7 @@ from geo import claims as claims_api
 from geo.asof import as_of
 from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, source_line
 from geo.citations import Resolved, citation_key
+from geo.formats import media_type
 from geo.models import (
     DISAGREEMENT_LABEL,
     KIND_LABEL,
@@ -563,11 +564,11 @@ def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
     Raises geo.pngexport.ExportUnavailable when Chromium is missing or fails; with
     `missing_ok`, the brief goes without its images instead and says why.
     """
-    from geo.pngexport import ExportUnavailable, to_png
+    from geo.pngexport import ExportUnavailable, render_image
 
     try:
         brief.images = [
-            Image(i.id, i.title, i.source_line, i.figure, i.size, to_png(i.figure, *i.size))
+            Image(i.id, i.title, i.source_line, i.figure, i.size, render_image(i.figure, *i.size))
             for i in brief.images
         ]
     except ExportUnavailable as exc:
@@ -578,14 +579,12 @@ def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
     return brief
 
 
-# Extension → (media type, writer module, function): the formats a brief is written in.
+# Extension → (media type, writer module, function): the formats a brief is written in. The
+# media types come from the atlas's one registry (geo/formats.py); a brief's PDF is a document
+# laid out by WeasyPrint, not a chart's PDF from kaleido, so the writers are named here.
 FORMATS: dict[str, tuple[str, str, str]] = {
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "geo.briefdocx",
-        "docx_bytes",
-    ),
-    ".pdf": ("application/pdf", "geo.briefpdf", "pdf_bytes"),
+    ".docx": (media_type("docx"), "geo.briefdocx", "docx_bytes"),
+    ".pdf": (media_type("pdf"), "geo.briefpdf", "pdf_bytes"),
 }
 
 

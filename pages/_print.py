@@ -1,9 +1,9 @@
 """Pages that print: the app-wide print stylesheet and the line every printed page carries.
 
 Printing drops what only works on screen (sidebar, header, toolbars, widgets, downloads),
-lays columns one under the other (the map, then its panel and quotes), lets the Sources page's
-scrolling document box grow to its full text with its highlights, and shows a line with the
-data's "as of" and the address the page was printed from.
+lays columns one under the other (the map, then its panel and quotes), keeps highlights' colours
+(the Sources page's own style lets its document box grow to the full text on paper), and shows
+a line with the data's "as of" and the address the page was printed from.
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ PRINT_CSS = (
     "[data-testid=stElementContainer]{margin-bottom:.4rem}"
     "iframe{break-inside:avoid}"
     "[data-testid=stMarkdown] blockquote{break-inside:avoid}"
-    ".atlas-doc{max-height:none !important;overflow:visible !important;border:none !important}"
     "mark,.atlas-mark,.atlas-focus{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     ".atlas-print-line{display:block !important;font-size:9pt;color:#3b3b3b;"
     "border-bottom:1px solid #c9ced3;padding-bottom:3pt;margin-bottom:6pt}"
