@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 import sys
+import unicodedata
 from datetime import date
 
 import pytest
@@ -48,7 +49,9 @@ def with_stand_in_images(b: briefs.Brief) -> briefs.Brief:
 
 
 def squash(text: str) -> str:
-    """Extracted text with its line breaks folded (a break after a hyphen joins the words)."""
+    """Extracted text with its line breaks folded (a break after a hyphen joins the words) and
+    typographic ligatures (the PDF's "ﬀ" in "traﬀicking") read as their letters."""
+    text = unicodedata.normalize("NFKC", text)
     return normalise(re.sub(r"\s+", " ", re.sub(r"-[ \t]*\n\s*", "-", text)))
 
 
