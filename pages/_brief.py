@@ -23,19 +23,19 @@ def brief_downloads(ds: Dataset, *, feature: str | None = None, topic: str | Non
         "quote with a numbered note giving its source, where the sources differ, and the "
         "data's “as of”."
     )
-    for column, suffix in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-        with column:
-            st.download_button(
-                labels[suffix],
-                data=lambda suffix=suffix: brief_bytes(
-                    build(ds, feature=feature, topic=topic, on=date.today()),
-                    suffix,
-                    images_missing_ok=True,
-                ),
-                file_name=file_stem(subject, date.today()) + suffix,
-                mime=FORMATS[suffix][0],
-                key=f"brief-{suffix[1:]}-{subject}",
-                help=help_text,
-                on_click="ignore",
-                width="stretch",
-            )
+    # One under the other, as the panel's other download: side by side, a 320 px panel cut
+    # their labels to "Download a bri…".
+    for suffix in FORMATS:
+        st.download_button(
+            labels[suffix],
+            data=lambda suffix=suffix: brief_bytes(
+                build(ds, feature=feature, topic=topic, on=date.today()),
+                suffix,
+                images_missing_ok=True,
+            ),
+            file_name=file_stem(subject, date.today()) + suffix,
+            mime=FORMATS[suffix][0],
+            key=f"brief-{suffix[1:]}-{subject}",
+            help=help_text,
+            on_click="ignore",
+        )
