@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.brief import FORMATS, brief_bytes, build
+from geo.brief import FORMATS, brief_bytes, build, render_images
 from geo.dataset import load_dataset
 
 
@@ -36,6 +36,18 @@ def main() -> None:
             data = brief_bytes(build(ds, feature=feature, topic=args.topic), suffix)
             times.append((time.perf_counter() - start) * 1000)
             size = len(data)
+        # Where the time goes, once: the model, the images (kaleido), the writer.
+        t0 = time.perf_counter()
+        b = build(ds, feature=feature, topic=args.topic)
+        t1 = time.perf_counter()
+        render_images(b)
+        t2 = time.perf_counter()
+        brief_bytes(b, suffix)
+        t3 = time.perf_counter()
+        print(
+            f"  model {1000 * (t1 - t0):,.0f} ms, {len(b.images)} images {1000 * (t2 - t1):,.0f} ms, "
+            f"{suffix} writer {1000 * (t3 - t2):,.0f} ms"
+        )
         print(
             f"{feature or args.topic} {suffix}: warm build median {statistics.median(times):,.0f} ms "
             f"(min {min(times):,.0f}, max {max(times):,.0f}, n={args.n}), {size / 1024:,.0f} KiB"
