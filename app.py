@@ -8,6 +8,8 @@ from functools import partial
 import streamlit as st
 
 from geo.assets import ensure_static_assets
+from pages._print import print_setup
+from pages._shared import dataset
 from patches import apply_server_patches
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
@@ -22,6 +24,9 @@ st.html(
     "<style>[data-testid=stCaptionContainer], [data-testid=stMarkdown] blockquote"
     " { color: #575c61 !important; opacity: 1 !important; }</style>"
 )
+
+# Pages that print: the map then its panel, no sidebar or controls, each page's as-of and address.
+print_setup(dataset())
 
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which

@@ -27,6 +27,7 @@ from geo.urlstate import (
     view_to_query,
 )
 from pages import _state
+from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
 from patches import leave_pages_folder_mode
 
@@ -228,6 +229,7 @@ def render_panel(feature: Feature | None) -> None:
             "full text of each source it cites; a README says whose word each field is.",
             on_click="ignore",
         )
+        brief_downloads(ds, feature=feature.id)
 
 
 before = st.session_state.get(f"state:{PAGE}")
