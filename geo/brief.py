@@ -315,8 +315,11 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
         # point still shows the border and the towns around it.
         pad_x, pad_y = max((e - w) / 3, 1.0), max((n - s) / 3, 0.8)
         bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
-    image = map_figure(ds, layers, bounds, on)
-    _halo(image.figure, drawn)
+    # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
+    one = drawn[0].id if len(drawn) == 1 else None
+    image = map_figure(ds, layers, bounds, on, selected=one)
+    if one is None:
+        _halo(image.figure, drawn)
     names = (
         ", ".join(f.props.name for f in features)
         if len(features) <= 4
