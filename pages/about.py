@@ -10,7 +10,7 @@ import streamlit as st
 from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
-from pages._shared import dataset, problem_banner, sources_frame
+from pages._shared import dataset, problem_banner, source_cards
 
 ds = dataset()
 st.title("About the data")
@@ -71,9 +71,7 @@ c2[2].metric("Matters on which the sources differ", len(ds.disagreements))
 
 st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
-
-
-st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
+source_cards(ds)
 
 st.header("Layers")
 st.dataframe(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,12 +12,13 @@ from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
 from geo.layers import view_for
 from geo.mapimage import MAP_SIZE, map_figure
+from geo.mapstyle import dash_rule
 from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
 from geo.pngexport import browser_path, to_png
 from geo.text import md
-from geo.urlstate import MapState, map_from_query, map_to_query
+from geo.urlstate import feature_from_query, id_notice, list_notice
 from pages import _state
 from pages._shared import dataset, problem_banner
 
@@ -27,33 +27,25 @@ MAP_KEY = "atlas_map"
 PANEL = "feature-panel"  # the fragment a click reruns: the panel and the address, not the map
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
-read = partial(
-    map_from_query,
-    layers=list(layer_titles),
-    basemaps=list(BASEMAPS),
-    features=[f.id for f in ds.features],
-)
-write = partial(map_to_query, layers=list(layer_titles))
+BASEMAP_NAME = {
+    "offline": "Offline map",
+    "outlines": "Outlines",
+    "osm": "OpenStreetMap",
+    "satellite": "Satellite",
+}
 
 
 def select(feature_id: str | None, move: bool) -> None:
     """Select a feature; move the map to it when the reader found it by name."""
-    _state.update(PAGE, feature=feature_id)
+    _state.put(PAGE, feature_id)
+    _state.acted(PAGE)
     feature = ds.feature(feature_id) if feature_id else None
     if move and feature is not None:
         st.session_state.map_view = view_for(feature)
 
 
-def on_layers() -> None:
-    _state.update(PAGE, layers=tuple(st.session_state.w_layers))
-
-
-def on_basemap() -> None:
-    _state.update(PAGE, basemap=st.session_state.w_basemap)
-
-
 def on_find() -> None:
-    st.session_state.map_query = st.session_state.w_find
+    _state.acted(PAGE)
     found = find(ds, st.session_state.w_find)
     # One answer, or a name typed in full: the reader need not pick it as well.
     if len(found) == 1 or (found and is_exact(found[0], st.session_state.w_find)):
@@ -128,15 +120,34 @@ def render_panel(feature: Feature | None) -> None:
         )
 
 
-before = st.session_state.get(f"state:{PAGE}")
-state: MapState = _state.restore(PAGE, read, write)
-if state is not before:  # a new state from the address: show its feature whole
-    feature = ds.feature(state.feature) if state.feature else None
-    st.session_state.map_view = view_for(feature) if feature else None
-    st.session_state.setdefault("map_query", "")
+if _state.arrived(PAGE):
+    # What the address asks for, read once per arrival: the feature (no widget holds it) and
+    # notices for what Streamlit's binding will drop from ?layers= and ?basemap= unsaid.
+    link = _state.address()
+    if "feature" in link:
+        feature_id, notices = feature_from_query(link, [f.id for f in ds.features])
+        _state.put(PAGE, feature_id)
+        feature = ds.feature(feature_id) if feature_id else None
+        st.session_state.map_view = view_for(feature) if feature else None
+    else:
+        notices = []
+    notices.append(list_notice(link, "layers", list(layer_titles.values()), "layer"))
+    notices.append(
+        id_notice(
+            link,
+            "basemap",
+            list(BASEMAP_NAME.values()),
+            "Unknown basemap “{}”; using the offline map.",
+        )
+    )
+    _state.set_notices(PAGE, notices)
 
 # Less empty space above the title, so the purpose line and the finder cost the map no height.
-st.html("<style>.stMainBlockContainer{padding-top:2.5rem}</style>")
+st.html(
+    "<style>.stMainBlockContainer{padding-top:2.5rem}"
+    ".st-key-skip-to-panel{position:absolute;left:-10000px}"
+    ".st-key-skip-to-panel:focus-within{position:static}</style>"
+)
 st.title("Iran–Pakistan Corridor Atlas")
 head, finder = st.columns([3, 2], gap="medium", vertical_alignment="top")
 with head:
@@ -147,54 +158,70 @@ with head:
         "the About page lists what each one states.",
     )
 with finder:
-    _state.seed("w_find", st.session_state.get("map_query", ""))
-    st.text_input(
+    typed = st.text_input(
         "Find a feature",
         key="w_find",
         placeholder="A name as the sources write it: Gabd-Rimdan, Kuhak, power line…",
         on_change=on_find,
+        persist_state="session",
     )
-    found = find(ds, st.session_state.get("map_query", ""))
+    found = find(ds, typed or "")
     if found:
         ids = [f.id for f in found]
-        _state.seed("w_found", state.feature if state.feature in ids else None)
-        st.pills(
+        _state.seed("w_found", _state.get(PAGE) if _state.get(PAGE) in ids else None)
+        # A list, not pills: every name whole on its own line at any width.
+        st.radio(
             f"{len(found)} feature(s) found",
             options=ids,
             format_func=lambda fid: ds.feature(fid).props.name,
+            index=None,
             key="w_found",
             on_change=on_found,
         )
-    elif st.session_state.get("map_query", "").strip():
-        st.caption(f"No feature is called “{md(st.session_state.map_query)}”.")
+    elif (typed or "").strip():
+        st.caption(f"No feature is called “{md(typed)}”.")
+    # From the finder, Tab reaches this before the map's every feature (26 presses otherwise);
+    # it is out of sight until it has focus. A link to #…, so Streamlit keeps it in the tab.
+    with st.container(key="skip-to-panel"):
+        st.markdown("[Skip the map: go to the panel](#atlas-panel)")
 
 problem_banner(ds)
 for notice in _state.notices(PAGE):
     st.warning(md(notice), icon="🔎")
 
 with st.sidebar:
-    _state.seed("w_layers", list(state.layers))
-    st.multiselect(
+    # Pills show every layer's name whole (a multiselect cut them to "Energy: gas pipelin…");
+    # Streamlit keeps them in the address (?layers=Border&layers=Ports) and across pages.
+    shown = st.pills(
         "Layers shown",
         options=list(layer_titles),
         format_func=layer_titles.get,
-        key="w_layers",
-        on_change=on_layers,
+        selection_mode="multi",
+        default=list(layer_titles),
+        key="layers",
+        bind="query-params",
+        persist_state="session",
+        on_change=_state.acted,
+        args=(PAGE,),
     )
-    _state.seed("w_basemap", state.basemap)
-    st.radio(
+    basemap = st.radio(
         "Basemap",
         options=list(BASEMAPS),
-        format_func=lambda k: BASEMAPS[k]["label"],
-        key="w_basemap",
-        on_change=on_basemap,
+        # Short names: the address carries the name shown (?basemap=OpenStreetMap).
+        format_func=BASEMAP_NAME.get,
+        captions=[b["label"].partition(": ")[2] or b["label"] for b in BASEMAPS.values()],
+        key="basemap",
+        bind="query-params",
+        persist_state="session",
+        on_change=_state.acted,
+        args=(PAGE,),
     )
     st.caption(
         "The offline map and the outlines need no internet. Online basemaps load tiles from their "
         "providers and simply stay blank on a closed network."
     )
 
-state = _state.get(PAGE)
+layers = [name for name in layer_titles if name in (shown or [])]
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
@@ -203,7 +230,7 @@ with map_col:
     # that a full run after a click sends the same map and the component keeps the reader's
     # view and popup. Building it costs a few ms (geo/foliumfast.py).
     st_folium(
-        build_map(ds, list(state.layers), state.basemap),
+        build_map(ds, layers, basemap),
         key=MAP_KEY,
         height=640,
         use_container_width=True,
@@ -213,18 +240,22 @@ with map_col:
         on_change=on_map_click,
     )
     st.caption(
-        "Click a feature, or Tab to it and press Enter, to read its sources. Solid lines are "
-        "built or operational, dashed lines approved or planned; a pale band marks a schematic "
-        "route whose real alignment is not public. The legend is folded at the map's bottom right."
+        "Click a feature, or Tab to it and press Enter, to read its sources. "
+        f"{dash_rule()} A pale band marks a schematic route whose real alignment is not "
+        "public. The legend is folded at the map's bottom right."
     )
 
 
 @st.fragment(key=PANEL)
 def panel() -> None:
     """What a click changes: the panel, and the address (so that a copied link keeps it)."""
-    selected = _state.get(PAGE).feature
+    selected = _state.get(PAGE)
+    # Where the skip link above lands: focusable, so that the next Tab is in the panel.
+    st.html('<div id="atlas-panel" tabindex="-1" aria-label="Panel"></div>')
     render_panel(ds.feature(selected) if selected else None)
-    _state.publish(PAGE, write)
+    # Only ?feature= is written by hand: a selection is no widget's value.
+    _state.write_own({"feature": selected} if selected else {}, ("feature",))
+    _state.remember_address(PAGE)
 
 
 with panel_col:
@@ -233,7 +264,7 @@ with panel_col:
 
 def map_png() -> bytes:
     """A cited static image of the layers shown, at the opening view; built only when asked."""
-    image = map_figure(ds, list(state.layers))
+    image = map_figure(ds, layers)
     return to_png(image.figure, *MAP_SIZE)
 
 
@@ -247,3 +278,4 @@ st.download_button(
     help="The layers shown, at the map's opening view; needs Chromium on the server.",
     on_click="ignore",
 )
+_state.remember_address(PAGE)
