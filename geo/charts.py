@@ -194,7 +194,9 @@ def trade_chart(ds: Dataset) -> Chart:
             textposition="top right", hovertext=["<br>".join(hover(ds, t) for t in targets)] * len(names), hoverinfo="text",
         )  # fmt: skip
     _layout(fig, "Iran–Pakistan bilateral trade: current volume per source against the $10 billion target",
-            barmode="overlay", yaxis_title="USD billion per year", yaxis_range=[0, (target or 1) * 1.15])  # fmt: skip
+            barmode="overlay", yaxis_title="USD billion per year",
+            # Room above the target line for its label's lines, inside the plot.
+            yaxis_range=[0, (target or 1) * 1.4])  # fmt: skip
     derived = [
         {"label": f"Gap to the target per {short(ds, f.citation.source)}", "value": target - f.value,
          "unit": f.unit, "source": "computed", "note": f"{target:g} (target) − {f.value:g} ({f.id})"}
@@ -629,7 +631,7 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": "<br>".join(lines), "automargin": True, "yref": "paper", "y": 1,
                "yanchor": "bottom", "x": 0, "xref": "container", "xanchor": "left",
-               "pad": {"b": 12}, "font": {"size": 16}},
+               "pad": {"b": 12, "l": 10}, "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 30, "t": TOOLBAR_PX + 22 * len(lines) + 12, "b": 10,
                 "autoexpand": True},

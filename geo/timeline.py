@@ -107,7 +107,10 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
         colour = TOPIC_COLOUR[e.topic]
         hover = "<br>".join(plot(line) for line in textwrap.wrap(e.title, 48))
         # The label on the chart: its date and title, wrapped short enough for a phone.
-        lines = textwrap.wrap(f"{date_label(e)} · {e.title}", 34)
+        # The date without its note (the hover and the event's panel give it): the title must
+        # fit in two short lines.
+        when = date_label(e).removesuffix(f" ({e.date_note})") if e.date_note else date_label(e)
+        lines = textwrap.wrap(f"{when} · {e.title}", 34)
         if len(lines) > 2:
             lines = [lines[0], lines[1] + " …"]
         text = "<br>".join(plot(line) for line in lines)

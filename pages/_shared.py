@@ -167,7 +167,7 @@ def source_cards(ds: Dataset) -> None:
 
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
-    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
+    return to_png(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt, title=chart.title)
 
 
 def plotly_config(chart: Chart) -> dict:
