@@ -48,8 +48,9 @@ if _state.arrived(PAGE):
         _state.seed("w_doc", doc)
     notices.append(id_notice(link, "tab", TABS, "Unknown tab “{}”; showing the first."))
     _state.set_notices(PAGE, notices)
-    # A search link opens on its hits, not on the document picker.
-    if link.get("q") and not link.get("tab"):
+    # A search link opens on its hits, not on the document picker (one naming a document
+    # opens that document).
+    if link.get("q") and not link.get("tab") and not link.get("source"):
         _state.seed("tab", "Search")
 
 
