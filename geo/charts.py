@@ -642,6 +642,21 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
     fig.update_yaxes(automargin=True)
     # Long row labels (pipeline legs, timeline topics) in short lines, so that a phone's plot
     # keeps its width and no label is cut at the left.
+    # Column names under vertical bars in short level lines too: rotated to fit a phone, they
+    # took half its height and Plotly shrank every margin, the title's with it, to make room.
+    columns = list(
+        dict.fromkeys(
+            x for t in fig.data if t.type == "bar" and t.orientation != "h"
+            for x in (t.x or []) if isinstance(x, str)
+        )
+    )  # fmt: skip
+    if columns:
+        fig.update_xaxes(
+            tickmode="array",
+            tickvals=columns,
+            ticktext=["<br>".join(textwrap.wrap(c, 14)) for c in columns],
+            tickangle=0,
+        )
     labels = category_labels(fig)
     if any(len(label) > 16 for label in labels):
         fig.update_yaxes(

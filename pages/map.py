@@ -251,7 +251,7 @@ def panel() -> None:
     """What a click changes: the panel, and the address (so that a copied link keeps it)."""
     selected = _state.get(PAGE)
     # Where the skip link above lands: focusable, so that the next Tab is in the panel.
-    st.html('<div id="atlas-panel" tabindex="-1" aria-label="Panel"></div>')
+    st.html('<div id="atlas-panel" tabindex="-1"></div>')
     render_panel(ds.feature(selected) if selected else None)
     # Only ?feature= is written by hand: a selection is no widget's value.
     _state.write_own({"feature": selected} if selected else {}, ("feature",))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import map_frame
+from tests.browser import axe_violations, map_frame
 
 pytestmark = pytest.mark.browser
 
@@ -233,3 +233,21 @@ def test_skip_link_reaches_the_panel_from_the_finder(sized, app_server):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("() => !!document.activeElement.closest('.st-key-panel')")
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("?feature=gwadar-port", ".st-key-panel h3"),
+        ("figures", ".js-plotly-plot"),
+        ("timeline?event=mand-pishin-market-inaugurated-2023-05", ".st-key-event-panel"),
+        ("sources?q=smuggl", ".st-key-q"),
+        ("about", "h1"),
+    ],
+)
+def test_axe_finds_no_serious_violation_at_either_width(sized, app_server, path, ready):
+    page, _, _ = sized
+    page.goto(f"{app_server.url}/{path}")
+    expect(page.locator(ready).first).to_be_visible()
+    page.wait_for_timeout(1500)
+    assert axe_violations(page) == []
