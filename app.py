@@ -22,11 +22,26 @@ ensure_static_assets()
 # through the captions' opacity); WCAG AA asks 4.5:1. A darker grey at full opacity: 6.4:1.
 st.html(
     "<style>[data-testid=stCaptionContainer], [data-testid=stMarkdown] blockquote"
-    " { color: #575c61 !important; opacity: 1 !important; }</style>"
+    " { color: #575c61 !important; opacity: 1 !important; }"
+    # The frame that keeps links in the tab (below) takes no room.
+    " .st-key-atlas-same-tab { display: none; }</style>"
 )
 
 # Pages that print: the map then its panel, no sidebar or controls, each page's as-of and address.
 print_setup(dataset())
+SAME_TAB_SCRIPT = """<script>(function () {
+  var doc = window.parent.document, origin = window.parent.location.origin;
+  if (doc.atlasSameTab) return;
+  doc.atlasSameTab = true;
+  function keep() {
+    doc.querySelectorAll('a[target="_blank"]').forEach(function (a) {
+      if (new URL(a.href, doc.baseURI).origin === origin) a.removeAttribute("target");
+    });
+  }
+  keep();
+  new MutationObserver(keep).observe(doc.body, {subtree: true, childList: true,
+    attributes: true, attributeFilter: ["target", "href"]});
+})();</script>"""
 
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which
@@ -48,7 +63,7 @@ def _forward(target: str) -> None:
     st.switch_page(PAGES[target], query_params=st.query_params.to_dict())
 
 
-st.navigation(
+current = st.navigation(
     [
         *PAGES.values(),
         *(
@@ -56,5 +71,19 @@ st.navigation(
                     visibility="hidden")
             for path, target in OLD_PATHS.items()
         ),
-    ]
-).run()  # fmt: skip
+    ],
+    position="hidden",
+)  # fmt: skip
+# The app's own menu: each link carries its page's address as the reader last left it
+# (pages/_state.py remembers it), so that going back to a page is one history entry with its
+# whole state, and no page's state leaks into another's address. Streamlit's own menu opens a
+# page with the address of the page being left, then corrects it: two entries, and a leak.
+with st.sidebar:
+    for name, page in PAGES.items():
+        st.page_link(page, query_params=st.session_state.get(f"address:{name}") or None)
+    # Streamlit opens every Markdown link in a new tab, so Back could not bring the reader home
+    # and tabs piled up. This keeps links to the atlas itself in the tab (links to other sites,
+    # and those inside the map's own frame, which is another document, are left as they are).
+    with st.container(key="atlas-same-tab"):
+        st.iframe(SAME_TAB_SCRIPT, height=1)
+current.run()

@@ -189,11 +189,15 @@ def trade_chart(ds: Dataset) -> Chart:
         fig.add_scatter(
             x=names, y=[target] * len(names), mode="lines+text", name=f"Target ${target:g} bn",
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-            text=[f"target ${target:g} bn (" + ", ".join(plot(short(ds, t.citation.source)) for t in targets) + ")"] + [""] * (len(names) - 1),
+            # Short lines: one long line ran off a phone's chart ("target $10 bn (Rasanah, TMP S…").
+            text=["<br>".join([f"target ${target:g} bn"] + [plot(x) for x in textwrap.wrap(
+                "(" + ", ".join(short(ds, t.citation.source) for t in targets) + ")", 24)])] + [""] * (len(names) - 1),
             textposition="top right", hovertext=["<br>".join(hover(ds, t) for t in targets)] * len(names), hoverinfo="text",
         )  # fmt: skip
     _layout(fig, "Iran–Pakistan bilateral trade: current volume per source against the $10 billion target",
-            barmode="overlay", yaxis_title="USD billion per year", yaxis_range=[0, (target or 1) * 1.15])  # fmt: skip
+            barmode="overlay", yaxis_title="USD billion per year",
+            # Room above the target line for its label's lines, inside the plot.
+            yaxis_range=[0, (target or 1) * 1.4])  # fmt: skip
     derived = [
         {"label": f"Gap to the target per {short(ds, f.citation.source)}", "value": target - f.value,
          "unit": f.unit, "source": "computed", "note": f"{target:g} (target) − {f.value:g} ({f.id})"}
@@ -569,6 +573,9 @@ def cited_figure(
     return fig
 
 
+TOOLBAR_PX = 34  # Plotly's toolbar at the chart's top right: the title starts under it
+
+
 def screen_figure(fig: go.Figure, height: int) -> go.Figure:
     """The chart as the page shows it, legible from a 390 px phone to a wide screen.
 
@@ -579,7 +586,8 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
     by `cited_figure` at export size with all of them inside the image.
     """
     title = fig.layout.title.text or ""
-    lines = textwrap.wrap(title, 42) if "<br>" not in title else title.split("<br>")
+    # 34 characters of the 16 px bold title fit a 390 px phone's chart (42 ran off it).
+    lines = textwrap.wrap(title, 34) if "<br>" not in title else title.split("<br>")
     # Labels beside a bar's end (900 km, the target's name) run past the plot, not cut at it.
     for trace in fig.data:
         if trace.type in ("bar", "scatter"):
@@ -612,25 +620,40 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
             and "<br>" not in trace.name
         ):
             trace.name = "<br>".join(textwrap.wrap(trace.name, 36))
-    # The legend sits between the title and the plot; on a phone each entry may take a row.
-    entries = sum(
-        t.name.count("<br>") + 1
-        for t in fig.data
-        if t.type != "indicator" and t.showlegend is not False and t.name
-    )
+    # The title above the plot, pushing the top margin as far as its wrapped lines need
+    # (automargin), under a free band where Plotly's toolbar sits, so that the toolbar never
+    # covers it; the legend under the plot, where Plotly makes room for as many rows as it
+    # takes at the reader's width. (A legend between title and plot was given room by a
+    # guess per entry: ~120 px of dead space on a wide screen, too little on a phone.)
     fig.update_layout(
-        title={"text": "<br>".join(lines), "y": 1, "yref": "container", "yanchor": "top",
-               "pad": {"t": 10}, "font": {"size": 16}},
+        title={"text": "<br>".join(lines), "automargin": True, "yref": "paper", "y": 1,
+               "yanchor": "bottom", "x": 0, "xref": "container", "xanchor": "left",
+               "pad": {"b": 12, "l": 10}, "font": {"size": 16}},
         height=height,
-        margin={"l": 10, "r": 90, "t": 24 + 22 * len(lines) + 26 * entries, "b": 10,
+        margin={"l": 10, "r": 30, "t": TOOLBAR_PX + 22 * len(lines) + 12, "b": 10,
                 "autoexpand": True},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                "yref": "paper"},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
+                "yref": "container"},
     )  # fmt: skip
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     # Long row labels (pipeline legs, timeline topics) in short lines, so that a phone's plot
     # keeps its width and no label is cut at the left.
+    # Column names under vertical bars in short level lines too: rotated to fit a phone, they
+    # took half its height and Plotly shrank every margin, the title's with it, to make room.
+    columns = list(
+        dict.fromkeys(
+            x for t in fig.data if t.type == "bar" and t.orientation != "h"
+            for x in (t.x or []) if isinstance(x, str)
+        )
+    )  # fmt: skip
+    if columns:
+        fig.update_xaxes(
+            tickmode="array",
+            tickvals=columns,
+            ticktext=["<br>".join(textwrap.wrap(c, 14)) for c in columns],
+            tickangle=0,
+        )
     labels = category_labels(fig)
     if any(len(label) > 16 for label in labels):
         fig.update_yaxes(

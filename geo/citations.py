@@ -57,6 +57,7 @@ class Citer:
         if self.kind == "disagreement":
             return "/sources?" + urlencode({"tab": "disagreements"})
         if self.kind == "claim":
+            # By id: stable across label changes; the Topics page takes ids and labels alike.
             return "/topics?" + urlencode({"topic": self.topic or ""})
         return "/figures"
 

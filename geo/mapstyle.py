@@ -57,7 +57,20 @@ DASH_LABEL: dict[str | None, str] = {
     "10 6": "approved / under construction",
     "3 7": "planned / proposed",
 }
+# What a reader calls each pattern: the legend and the map's caption both say it from here,
+# so they cannot disagree about which is "dashed" and which "dotted".
+DASH_NAME: dict[str | None, str] = {None: "solid", "10 6": "dashed", "3 7": "dotted"}
 SYMBOL_SIZE = 18
+
+
+def dash_rule() -> str:
+    """One sentence, from STATUS_DASH: which line pattern means which status."""
+    parts = [
+        f"{DASH_NAME[d]} lines {label.replace(' / ', ' or ')}" for d, label in DASH_LABEL.items()
+    ]
+    first, *rest = parts
+    return first.replace(" lines ", " lines mean ").capitalize() + ", " + ", ".join(rest) + "."
+
 
 # Kept for callers that only need a colour or a symbol name.
 KIND_COLOUR = {kind: s.colour for kind, s in KIND_STYLE.items()}
@@ -143,7 +156,7 @@ def legend_html(ds: Dataset) -> str:
         rows.append(f"<div>{sym} {h(KIND_LABEL[kind])}</div>")
     rows.append('<div class="atlas-legend-sep"></div>')
     for dash, label in DASH_LABEL.items():
-        rows.append(f"<div>{_line_svg('#444', dash)} {h(label)}</div>")
+        rows.append(f"<div>{_line_svg('#444', dash)} {h(DASH_NAME[dash])}: {h(label)}</div>")
     rows.append(
         '<div><svg width="28" height="14" aria-hidden="true"><line x1="4" y1="7" x2="24" y2="7" '
         'stroke="#444" stroke-width="12" stroke-opacity="0.16" stroke-linecap="round"/>'

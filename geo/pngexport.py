@@ -22,8 +22,11 @@ import atexit
 import base64
 import concurrent.futures
 import contextlib
+import html
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import threading
@@ -34,6 +37,7 @@ from typing import Any, Literal
 import kaleido
 import plotly.graph_objects as go
 import psutil
+from pypdf import PdfReader, PdfWriter
 
 from geo.formats import IMAGE_FORMATS
 from patches import quiet_kaleido_browser
@@ -327,7 +331,7 @@ def _unavailable(exc: BaseException, fmt: str, limit: float) -> ExportUnavailabl
     )
 
 
-def render_image(
+def _render(
     fig: go.Figure,
     width: int,
     height: int,
@@ -337,13 +341,7 @@ def render_image(
     persistent: bool = True,
     timeout: float | None = None,
 ) -> bytes:
-    """Render a figure as `fmt` ("png", "svg" or "pdf") bytes of `width` × `height` × `scale`.
-
-    Returns within `timeout` seconds (EXPORT_TIMEOUT_S by default) plus, on a cold start, the
-    time to start Chromium. `persistent=False` starts a browser for this one image (the cold
-    path, for benchmarks). Raises ExportUnavailable when there is no browser, or the browser
-    fails or hangs; in the last two cases the browser is replaced for the next export.
-    """
+    """The image as kaleido renders it (see render_image)."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"fmt must be one of {IMAGE_FORMATS}, got {fmt!r}")
     _check_browser()
@@ -376,3 +374,52 @@ def render_image(
             if timed_out or attempt == 2 or time.monotonic() >= deadline:
                 raise _unavailable(exc, fmt, limit) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _brief_pdf(pdf: bytes, title: str) -> bytes:
+    """Kaleido's PDF made fit for a brief: titled after the chart (Chromium names it after
+    kaleido's own page, "Kaleido-fier") and its drawing compressed (about half the bytes)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        page.compress_content_streams(level=9)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Creator": "Iran–Pakistan Corridor Atlas",
+            "/Producer": "Skia/PDF, pypdf",
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def plain_title(fig: go.Figure) -> str:
+    """The figure's title as plain text: line breaks as spaces, no markup."""
+    text = str(fig.layout.title.text or "") if fig.layout.title else ""
+    text = re.sub(r"<br\s*/?>", " ", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip() or "Iran–Pakistan Corridor Atlas"
+
+
+def render_image(
+    fig: go.Figure,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    *,
+    fmt: Format = "png",
+    persistent: bool = True,
+    timeout: float | None = None,
+    title: str | None = None,
+) -> bytes:
+    """Render a figure as `fmt` ("png", "svg" or "pdf") bytes of `width` × `height` × `scale`.
+
+    A PDF is titled `title` (else the figure's own title) and compressed. Returns within
+    `timeout` seconds (EXPORT_TIMEOUT_S by default) plus, on a cold start, the time to start
+    Chromium. `persistent=False` starts a browser for this one image (the cold path, for
+    benchmarks). Raises ExportUnavailable when there is no browser, or the browser fails or
+    hangs; in the last two cases the browser is replaced for the next export.
+    """
+    data = _render(fig, width, height, scale, fmt=fmt, persistent=persistent, timeout=timeout)
+    return _brief_pdf(data, title or plain_title(fig)) if fmt == "pdf" else data

@@ -1,198 +1,90 @@
-"""What each page's address carries, read and written by small pure functions.
+"""What the address carries that no widget holds, and the notices for what a link got wrong.
 
-Each page keeps its reader's state (layers, basemap, selection; the open document and query;
-the timeline's filters) in one frozen value. `*_from_query(params)` turns an address's query
-parameters into that value plus notices naming whatever was not understood; `*_to_query(state)`
-turns it back, leaving out what equals the default, so a copied link restores the view and
-the plain address means the plain page. Nothing here touches Streamlit.
+Widgets that hold the reader's state (layers, basemap, the Sources tab, document and search,
+the timeline's filters and event) are bound to the address by Streamlit itself
+(`bind="query-params"`): it reads them from the link, writes them back, and silently drops a
+value it does not know. Two things remain here, pure and tested without a browser:
+
+- the state no widget holds: the map's selected feature (`?feature=`, set by a click on the
+  map) and the passage in focus on the Sources page (`?cite=`, `?hit=`);
+- the notices that name what a link carried that could not be shown, read from the address
+  before Streamlit drops it, so that a reader who followed a stale link is told, not puzzled.
+
+Nothing here touches Streamlit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from geo.params import int_param
 
-Params = Mapping[str, str]
+Params = Mapping[str, Sequence[str]]  # every value of each key: `?topics=a&topics=b`
 
 
-def _names(raw: str) -> list[str]:
-    return [name for name in raw.split(",") if name]
+def list_notice(params: Params, key: str, known: Sequence[str], what: str) -> str | None:
+    """What is wrong with `params[key]` (`?layers=Border&layers=Ports`, Streamlit's form: each
+    name as the widget shows it) as a list of `known` names, or None when nothing is.
 
-
-def _known_id(
-    params: Params, key: str, known: Sequence[str], notice: str, notices: list[str]
-) -> str | None:
-    """`params[key]` if it names one of `known`; else None, with `notice` (its {} the value)."""
-    value = params.get(key)
-    if value is not None and value not in known:
-        notices.append(notice.format(value))
-        return None
-    return value
-
-
-def _chosen(
-    params: Params, key: str, known: Sequence[str], what: str, notices: list[str]
-) -> tuple[str, ...]:
-    """The names of `known` that `params[key]` lists (all when absent), in their own order;
-    unknown names are named in a notice and left out."""
+    An empty list and a list of unknown names both mean "every one" (Streamlit drops what it
+    does not know, and an empty filter shows nothing useful), and the notice says so."""
     if key not in params:
-        return tuple(known)
-    asked = _names(params[key])
+        return None
+    asked = [name for name in params[key] if name]
     unknown = [name for name in asked if name not in known]
+    if not asked:
+        return f"The link chose no {what}; showing every {what}."
+    if len(unknown) == len(asked):
+        return f"Unknown {what} {', '.join(unknown)} in the link; showing every {what}."
     if unknown:
-        notices.append(f"Unknown {what} {', '.join(unknown)} in the link were left out.")
-    return tuple(name for name in known if name in asked)
+        return f"Unknown {what} {', '.join(unknown)} in the link were left out."
+    return None
 
 
-@dataclass(frozen=True)
-class MapState:
-    """The map page: which layers and basemap are shown and which feature is selected."""
-
-    layers: tuple[str, ...]
-    basemap: str = "offline"
-    feature: str | None = None
-
-
-def map_from_query(
-    params: Params, layers: Sequence[str], basemaps: Sequence[str], features: Sequence[str]
-) -> tuple[MapState, list[str]]:
-    """The map's state from ?feature=, ?layers=, ?basemap=; unknown values are named, not kept."""
-    notices: list[str] = []
-    feature = _known_id(
-        params, "feature", features, "No feature has the id “{}”; showing the plain map.", notices
-    )
-    shown = _chosen(params, "layers", layers, "layer(s)", notices)
-    basemap = _known_id(
-        params, "basemap", basemaps, "Unknown basemap “{}”; using the offline map.", notices
-    )
-    return MapState(shown, basemap or "offline", feature), notices
+def id_notice(params: Params, key: str, known: Sequence[str], notice: str) -> str | None:
+    """`notice` (its {} the value) when `params[key]` is given and names none of `known`;
+    an empty value (`?event=`) means "none chosen" and needs no notice."""
+    values = [v for v in params.get(key, []) if v]
+    if values and values[-1] not in known:
+        return notice.format(values[-1])
+    return None
 
 
-def map_to_query(state: MapState, layers: Sequence[str]) -> dict[str, str]:
-    """The query parameters that restore `state`; the defaults are left out."""
-    params: dict[str, str] = {}
-    if state.feature:
-        params["feature"] = state.feature
-    if list(state.layers) != list(layers):
-        params["layers"] = ",".join(state.layers)
-    if state.basemap != "offline":
-        params["basemap"] = state.basemap
-    return params
+def feature_from_query(params: Params, features: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The selected feature from `?feature=`, and a notice when it names none."""
+    feature = (params.get("feature") or [None])[-1]
+    if feature and feature not in features:
+        return None, [f"No feature has the id “{feature}”; showing the plain map."]
+    return feature or None, []
 
 
-@dataclass(frozen=True)
-class SourcesState:
-    """The Sources page: the open document, the passage in focus and the search text."""
-
-    doc: str | None = None
-    focus: str | None = None  # a citation's key, or "hit-N" for the query's N-th hit
-    q: str = ""
-
-
-def sources_from_query(
-    params: Params, sources: Sequence[str], citation_keys: Mapping[str, set[str]]
-) -> tuple[SourcesState, list[str]]:
-    """The Sources page's state from ?source=, ?cite=, ?hit=, ?q=."""
-    notices: list[str] = []
-    doc = _known_id(params, "source", sources, "No source has the id “{}”.", notices)
-    focus = params.get("cite")
-    if focus and doc and focus not in citation_keys.get(doc, set()):
-        notices.append(
+def focus_from_query(
+    params: Params, doc: str | None, citation_keys: Mapping[str, set[str]]
+) -> tuple[str | None, list[str]]:
+    """The passage in focus in the open document: `?cite=<key>`, or `?hit=N` for the search's
+    N-th hit in it (as "hit-N"); a notice when the citation is not in the document."""
+    if not doc:
+        return None, []
+    cite = (params.get("cite") or [None])[-1]
+    if cite:
+        if cite in citation_keys.get(doc, set()):
+            return cite, []
+        return None, [
             "That citation is not in this document any more; the document is shown whole."
-        )
-        focus = None
-    hit = int_param(params.get("hit"), 0, 10**6)
-    if not focus and doc and hit is not None:
-        focus = f"hit-{hit}"
-    return SourcesState(doc, focus if doc else None, params.get("q", "")), notices
+        ]
+    hit = int_param((params.get("hit") or [None])[-1], 0, 10**6)
+    return (f"hit-{hit}" if hit is not None else None), []
 
 
-def sources_to_query(state: SourcesState) -> dict[str, str]:
-    """The query parameters that restore `state`."""
-    params: dict[str, str] = {}
-    if state.doc:
-        params["source"] = state.doc
-        if state.focus:
-            key, _, n = state.focus.partition("-")
-            if key == "hit" and int_param(n, 0, 10**6) is not None:
-                params["hit"] = n
-            else:
-                params["cite"] = state.focus
-    if state.q:
-        params["q"] = state.q
-    return params
-
-
-@dataclass(frozen=True)
-class TimelineState:
-    """The Timeline page: its filters and the event being read."""
-
-    topics: tuple[str, ...]
-    sources: tuple[str, ...]
-    period: str = "recent"
-    event: str | None = None
-    defaults: tuple[tuple[str, ...], tuple[str, ...]] = field(default=((), ()), compare=False)
-
-
-def timeline_from_query(
-    params: Params,
-    topics: Sequence[str],
-    sources: Sequence[str],
-    periods: Sequence[str],
-    events: Sequence[str],
-) -> tuple[TimelineState, list[str]]:
-    """The timeline's state from ?event=, ?topics=, ?sources=, ?period=."""
-    notices: list[str] = []
-    event = _known_id(params, "event", events, "No event has the id “{}”.", notices)
-    period = _known_id(
-        params, "period", periods, f"Unknown period “{{}}”; showing {periods[0]}.", notices
-    )
-    state = TimelineState(
-        _chosen(params, "topics", topics, "topic(s)", notices),
-        _chosen(params, "sources", sources, "source(s)", notices),
-        period or periods[0],
-        event,
-        defaults=(tuple(topics), tuple(sources)),
-    )
-    return state, notices
-
-
-def timeline_to_query(state: TimelineState, periods: Sequence[str]) -> dict[str, str]:
-    """The query parameters that restore `state`; the defaults are left out."""
-    params: dict[str, str] = {}
-    if state.event:
-        params["event"] = state.event
-    if state.topics != state.defaults[0]:
-        params["topics"] = ",".join(state.topics)
-    if state.sources != state.defaults[1]:
-        params["sources"] = ",".join(state.sources)
-    if state.period != periods[0]:
-        params["period"] = state.period
-    return params
-
-
-@dataclass(frozen=True)
-class TopicsState:
-    """The Topics page: the topic being read."""
-
-    topic: str
-
-
-def topics_from_query(params: Params, topics: Sequence[str]) -> tuple[TopicsState, list[str]]:
-    """The Topics page's state from ?topic=; an unknown topic falls back to the first, named."""
-    notices: list[str] = []
-    topic = _known_id(
-        params, "topic", topics, f"No topic is called “{{}}”; showing “{topics[0]}”.", notices
-    )
-    return TopicsState(topic or topics[0]), notices
-
-
-def topics_to_query(state: TopicsState) -> dict[str, str]:
-    """The query parameters that restore `state` (the topic is always named, so a copied link
-    says what it shows)."""
-    return {"topic": state.topic}
+def focus_to_query(focus: str | None) -> dict[str, str]:
+    """The query parameters for the passage in focus (see `focus_from_query`)."""
+    if not focus:
+        return {}
+    key, _, n = focus.partition("-")
+    if key == "hit" and int_param(n, 0, 10**6) is not None:
+        return {"hit": n}
+    return {"cite": focus}
 
 
 # The map's view (?view=<lat>,<lon>,<zoom>) is kept apart from MapState: the map's own script

@@ -123,9 +123,34 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
     )
 
 
+def source_cards(ds: Dataset) -> None:
+    """One card per source, every field wrapped in full: a grid cut the publisher and hid the
+    dates off to the right at 1280 px and on a phone. Same rows as `sources_frame`."""
+    rows = sources_frame(ds).to_dict("records")
+    cols = st.columns(2, gap="small")
+    for i, (row, src) in enumerate(zip(rows, ds.sources.values(), strict=True)):
+        with cols[i % 2], st.container(border=True, key=f"source-card-{i}"):
+            # Named as everywhere: its short name, then its one full reference.
+            st.markdown(f"**{md(src.meta.short_name)}**  \n{md(src.meta.reference())}")
+            st.markdown(
+                "\n".join(
+                    f"- {label}: {md(row[field])}"
+                    for label, field in [
+                        ("Published", "published"),
+                        ("Publisher", "publisher"),
+                        ("Author", "author"),
+                        ("Address", "url"),
+                        ("Quotes the atlas cites", "citations"),
+                    ]
+                )
+            )
+
+
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
-    return render_image(cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt)
+    return render_image(
+        cited_figure(ds, chart, date.today()), *EXPORT_SIZE, fmt=fmt, title=chart.title
+    )
 
 
 def plotly_config(chart: Chart) -> dict:

@@ -1,65 +1,72 @@
-"""Where each page keeps its reader's state: session keys owned here, not widget keys.
+"""The little reader's state that Streamlit's widgets do not keep themselves.
 
-Streamlit forgets a widget's value when its page is not drawn, so a reader who went from the
-map to the figures and back found the map empty. Each page's state is one frozen value (see
-geo/urlstate.py) kept under `state:<page>`; widgets are seeded from it on every run and write
-back to it from their callbacks; the address bar is written from it at the end of each run.
-An address whose query parameters differ from those this page last wrote is a new link and
-replaces the state; an address with none (a page switch) leaves it as it was.
+Widgets hold layers, basemap, the Sources tab, document and search, the timeline's filters
+and event, bound to the address with `bind="query-params"` and kept across page switches with
+`persist_state="session"`. What is left here: the notices for what a link carried that could
+not be shown (Streamlit drops an unknown value without a word), and the state no widget holds
+(the map's selected feature, the passage in focus on Sources), kept under `state:<page>`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import streamlit as st
 
-S = TypeVar("S")
+
+def address() -> dict[str, list[str]]:
+    """Every value of every query parameter of the address, as the page was asked for."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def restore(
-    page: str, read: Callable[[dict[str, str]], tuple[S, list[str]]], write: Callable[[S], dict]
-) -> S:
-    """The page's state: from the address when it carries one of its own, else as left."""
-    params = st.query_params.to_dict()
-    state = st.session_state.get(f"state:{page}")
-    # Compared with what was last written, not with the state: a callback may already have
-    # changed the state in this run, before the address caught up with it.
-    if state is None or (params and params != st.session_state.get(f"published:{page}")):
-        state, notices = read(params)
-        st.session_state[f"state:{page}"] = state
-        st.session_state[f"notices:{page}"] = notices
-    return state
+def arrived(page: str) -> bool:
+    """True on the first run of `page` after another page (or a new link): the moment to
+    read what the address asks for. Reruns on the same page keep what the reader did."""
+    first = st.session_state.get("_last_page") != page
+    st.session_state["_last_page"] = page
+    return first
 
 
-def get(page: str) -> Any:
-    """The page's current state."""
-    return st.session_state[f"state:{page}"]
-
-
-def update(page: str, **changes: Any) -> Any:
-    """Change some fields of the page's state; the reader has acted, so notices are done."""
-    state = dataclasses.replace(st.session_state[f"state:{page}"], **changes)
-    st.session_state[f"state:{page}"] = state
-    st.session_state[f"notices:{page}"] = []
-    return state
+def set_notices(page: str, notices: list[str]) -> None:
+    """Remember what the link to the page carried that could not be shown."""
+    st.session_state[f"notices:{page}"] = [n for n in notices if n]
 
 
 def notices(page: str) -> list[str]:
-    """What the last link to the page carried that could not be shown."""
+    """The notices of the last link to the page, until the reader acts."""
     return st.session_state.get(f"notices:{page}", [])
 
 
-def seed(widget_key: str, value: Any) -> None:
-    """Give a widget its value from the page's state, before the widget is drawn."""
-    st.session_state[widget_key] = value
+def acted(page: str) -> None:
+    """The reader changed something on the page: the link's notices are done."""
+    st.session_state[f"notices:{page}"] = []
 
 
-def publish(page: str, write: Callable[[Any], dict]) -> None:
-    """Make the address bar match the page's state, so that a copied link restores it."""
-    params = write(get(page))
-    st.session_state[f"published:{page}"] = params
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+def get(page: str, default: Any = None) -> Any:
+    """The page's own state that no widget holds."""
+    return st.session_state.get(f"state:{page}", default)
+
+
+def put(page: str, value: Any) -> None:
+    st.session_state[f"state:{page}"] = value
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a widget a value before it is drawn (bound widgets take it as the reader's)."""
+    st.session_state[key] = value
+
+
+def write_own(params: dict[str, str], keys: tuple[str, ...]) -> None:
+    """Make the address's own parameters `keys` (those no widget is bound to) match `params`,
+    touching nothing else and nothing that already matches: each change is a history entry."""
+    for key in keys:
+        value = params.get(key)
+        if value is None and key in st.query_params:
+            del st.query_params[key]
+        elif value is not None and st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def remember_address(page: str) -> None:
+    """Keep the page's address as it is now, for the menu's link back to it (app.py)."""
+    st.session_state[f"address:{page}"] = address()

@@ -10,7 +10,7 @@ import streamlit as st
 from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
-from pages._shared import dataset, problem_banner, sources_frame
+from pages._shared import dataset, problem_banner, source_cards
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -77,9 +77,7 @@ c2[3].metric("Claims, by topic (Topics page)", len(ds.claims))
 
 st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
-
-
-st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
+source_cards(ds)
 
 st.header("Layers")
 st.dataframe(

@@ -11,18 +11,20 @@ from streamlit_folium import st_folium
 from geo.asof import as_of
 from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
+from geo.formats import IMAGE_FORMATS, media_type
 from geo.layers import MAP_PX, size_of, view_bounds, view_for
 from geo.mapimage import map_file, map_file_name
+from geo.mapstyle import dash_rule
 from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
 from geo.models import Feature
 from geo.panel import Panel, build_panel
 from geo.pngexport import browser_path
 from geo.text import md
 from geo.urlstate import (
-    MapState,
     MapView,
-    map_from_query,
-    map_to_query,
+    feature_from_query,
+    id_notice,
+    list_notice,
     view_from_query,
     view_to_query,
 )
@@ -38,20 +40,12 @@ DOWNLOAD = "map-download"  # the map image's download, which follows the view an
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 layer_titles = {layer.name: layer.title for layer in ds.layers}
-read = partial(
-    map_from_query,
-    layers=list(layer_titles),
-    basemaps=list(BASEMAPS),
-    features=[f.id for f in ds.features],
-)
-
-
-def write(state: MapState) -> dict[str, str]:
-    """The address for the page's state, with the view the map is at (see ViewAddress)."""
-    return {
-        **map_to_query(state, layers=list(layer_titles)),
-        **view_to_query(st.session_state.get("map_address_view")),
-    }
+BASEMAP_NAME = {
+    "offline": "Offline map",
+    "outlines": "Outlines",
+    "osm": "OpenStreetMap",
+    "satellite": "Satellite",
+}
 
 
 def seen() -> dict:
@@ -61,7 +55,8 @@ def seen() -> dict:
 
 def select(feature_id: str | None, move: bool) -> None:
     """Select a feature; move the map to it when the reader found it by name."""
-    _state.update(PAGE, feature=feature_id)
+    _state.put(PAGE, feature_id)
+    _state.acted(PAGE)
     feature = ds.feature(feature_id) if feature_id else None
     if move and feature is not None:
         st.session_state.map_view = view_for(feature, seen().get("size", MAP_PX))
@@ -74,18 +69,15 @@ def keep_view() -> None:
         st.session_state.map_view = ((view.lat, view.lon), view.zoom)
 
 
-def on_layers() -> None:
-    _state.update(PAGE, layers=tuple(st.session_state.w_layers))
-    keep_view()
-
-
-def on_basemap() -> None:
-    _state.update(PAGE, basemap=st.session_state.w_basemap)
+def on_map_setting() -> None:
+    """Layers or basemap changed (bound widgets): the link's notices are done, and the new map
+    opens where the reader was looking, not at the start."""
+    _state.acted(PAGE)
     keep_view()
 
 
 def on_find() -> None:
-    st.session_state.map_query = st.session_state.w_find
+    _state.acted(PAGE)
     found = find(ds, st.session_state.w_find)
     # One answer, or a name typed in full: the reader need not pick it as well.
     if len(found) == 1 or (found and is_exact(found[0], st.session_state.w_find)):
@@ -234,31 +226,48 @@ def render_panel(feature: Feature | None) -> None:
         brief_downloads(ds, feature=feature.id)
 
 
-before = st.session_state.get(f"state:{PAGE}")
-state: MapState = _state.restore(PAGE, read, write)
 linked_view, view_notices = view_from_query(st.query_params.to_dict())
-if before is None or state != before:
-    # A new state from the address (a link): show its view, else its feature whole.
-    feature = ds.feature(state.feature) if state.feature else None
+if _state.arrived(PAGE):
+    # What the address asks for, read once per arrival: the feature and the view (no widget
+    # holds them) and notices for what Streamlit's binding drops from ?layers= and ?basemap=.
+    link = _state.address()
+    notices: list[str | None] = []
+    feature = None
+    if "feature" in link:
+        feature_id, notices = feature_from_query(link, [f.id for f in ds.features])
+        _state.put(PAGE, feature_id)
+        feature = ds.feature(feature_id) if feature_id else None
     if linked_view is not None:
         st.session_state.map_view = ((linked_view.lat, linked_view.lon), linked_view.zoom)
-    else:
+    elif "feature" in link:
         st.session_state.map_view = (
             view_for(feature, seen().get("size", MAP_PX)) if feature else None
         )
+    elif MAP_KEY not in st.session_state and seen().get("view") is not None:
+        # Back from another page: the map opens where the reader left it.
+        keep_view()
+        linked_view = seen()["view"]
     st.session_state.map_address_view = linked_view
-    st.session_state[f"notices:{PAGE}"] = [*_state.notices(PAGE), *view_notices]
-    st.session_state.setdefault("map_query", "")
+    notices.append(list_notice(link, "layers", list(layer_titles.values()), "layer"))
+    notices.append(
+        id_notice(
+            link,
+            "basemap",
+            list(BASEMAP_NAME.values()),
+            "Unknown basemap “{}”; using the offline map.",
+        )
+    )
+    _state.set_notices(PAGE, [*notices, *view_notices])
 elif linked_view is not None:
     # The map's own script moved the address's view (the reader panned): keep it.
     st.session_state.map_address_view = linked_view
-elif MAP_KEY not in st.session_state and seen().get("view") is not None:
-    # Back from another page: the map opens where the reader left it, and says so in the address.
-    keep_view()
-    st.session_state.map_address_view = seen()["view"]
 
 # Less empty space above the title, so the purpose line and the finder cost the map no height.
-st.html("<style>.stMainBlockContainer{padding-top:2.5rem}</style>")
+st.html(
+    "<style>.stMainBlockContainer{padding-top:2.5rem}"
+    ".st-key-skip-to-panel{position:absolute;left:-10000px}"
+    ".st-key-skip-to-panel:focus-within{position:static}</style>"
+)
 st.title("Iran–Pakistan Corridor Atlas")
 head, finder = st.columns([3, 2], gap="medium", vertical_alignment="top")
 with head:
@@ -269,54 +278,68 @@ with head:
         "describes the newest event. The About page lists what each document states.",
     )
 with finder:
-    _state.seed("w_find", st.session_state.get("map_query", ""))
-    st.text_input(
+    typed = st.text_input(
         "Find a feature",
         key="w_find",
         placeholder="A name as the sources write it: Gabd-Rimdan, Kuhak, power line…",
         on_change=on_find,
+        persist_state="session",
     )
-    found = find(ds, st.session_state.get("map_query", ""))
+    found = find(ds, typed or "")
     if found:
         ids = [f.id for f in found]
-        _state.seed("w_found", state.feature if state.feature in ids else None)
-        st.pills(
+        _state.seed("w_found", _state.get(PAGE) if _state.get(PAGE) in ids else None)
+        # A list, not pills: every name whole on its own line at any width.
+        st.radio(
             f"{len(found)} feature(s) found",
             options=ids,
             format_func=lambda fid: ds.feature(fid).props.name,
+            index=None,
             key="w_found",
             on_change=on_found,
         )
-    elif st.session_state.get("map_query", "").strip():
-        st.caption(f"No feature is called “{md(st.session_state.map_query)}”.")
+    elif (typed or "").strip():
+        st.caption(f"No feature is called “{md(typed)}”.")
+    # From the finder, Tab reaches this before the map's every feature (26 presses otherwise);
+    # it is out of sight until it has focus. A link to #…, so Streamlit keeps it in the tab.
+    with st.container(key="skip-to-panel"):
+        st.markdown("[Skip the map: go to the panel](#atlas-panel)")
 
 problem_banner(ds)
 for notice in _state.notices(PAGE):
     st.warning(md(notice), icon="🔎")
 
 with st.sidebar:
-    _state.seed("w_layers", list(state.layers))
-    st.multiselect(
+    # Pills show every layer's name whole (a multiselect cut them to "Energy: gas pipelin…");
+    # Streamlit keeps them in the address (?layers=Border&layers=Ports) and across pages.
+    shown = st.pills(
         "Layers shown",
         options=list(layer_titles),
         format_func=layer_titles.get,
-        key="w_layers",
-        on_change=on_layers,
+        selection_mode="multi",
+        default=list(layer_titles),
+        key="layers",
+        bind="query-params",
+        persist_state="session",
+        on_change=on_map_setting,
     )
-    _state.seed("w_basemap", state.basemap)
-    st.radio(
+    basemap = st.radio(
         "Basemap",
         options=list(BASEMAPS),
-        format_func=lambda k: BASEMAPS[k]["label"],
-        key="w_basemap",
-        on_change=on_basemap,
+        # Short names: the address carries the name shown (?basemap=OpenStreetMap).
+        format_func=BASEMAP_NAME.get,
+        captions=[b["label"].partition(": ")[2] or b["label"] for b in BASEMAPS.values()],
+        key="basemap",
+        bind="query-params",
+        persist_state="session",
+        on_change=on_map_setting,
     )
     st.caption(
         "The offline map and the outlines need no internet. Online basemaps load tiles from their "
         "providers and simply stay blank on a closed network."
     )
 
-state = _state.get(PAGE)
+layers = [name for name in layer_titles if name in (shown or [])]
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
@@ -327,7 +350,7 @@ with map_col:
     # that a full run after a click sends the same map and the component keeps the reader's
     # view and popup. Building it costs a few ms (geo/foliumfast.py).
     st_folium(
-        build_map(ds, list(state.layers), state.basemap),
+        build_map(ds, layers, basemap),
         key=MAP_KEY,
         height=640,
         use_container_width=True,
@@ -338,25 +361,29 @@ with map_col:
         on_change=on_map_change,
     )
     st.caption(
-        "Click a feature, or Tab to it and press Enter, to read its sources. Solid lines are "
-        "built or operational, dashed lines approved or planned; a pale band marks a schematic "
-        "route whose real alignment is not public. The legend is folded at the map's bottom right."
+        "Click a feature, or Tab to it and press Enter, to read its sources. "
+        f"{dash_rule()} A pale band marks a schematic route whose real alignment is not "
+        "public. The legend is folded at the map's bottom right."
     )
 
 
 @st.fragment(key=PANEL)
 def panel() -> None:
     """What a click changes: the panel, and the address (so that a copied link keeps it)."""
-    selected = _state.get(PAGE).feature
+    selected = _state.get(PAGE)
+    # Where the skip link above lands: focusable, so that the next Tab is in the panel.
+    st.html('<div id="atlas-panel" tabindex="-1"></div>')
     render_panel(ds.feature(selected) if selected else None)
-    _state.publish(PAGE, write)
+    # Only ?feature= and ?view= are written by hand: no widget holds the selection or the view
+    # (the map's own script writes ?view= as the reader pans; this keeps it there).
+    own = {"feature": selected} if selected else {}
+    own.update(view_to_query(st.session_state.get("map_address_view")))
+    _state.write_own(own, ("feature", "view"))
+    _state.remember_address(PAGE)
 
 
 with panel_col:
     panel()
-
-
-FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 def map_image(layers: list[str], bounds: tuple | None, selected: str | None, fmt: str) -> bytes:
@@ -367,28 +394,25 @@ def map_image(layers: list[str], bounds: tuple | None, selected: str | None, fmt
 @st.fragment(key=DOWNLOAD)
 def map_download() -> None:
     """The map image's download: the layers shown, the view the map reported, the selection."""
-    page = _state.get(PAGE)
-    layers = list(page.layers)
+    selected = _state.get(PAGE)
     bounds = seen().get("bounds")
     if bounds is None and st.session_state.get("map_view"):
         (lat, lon), zoom = st.session_state.map_view
         bounds = view_bounds((lat, lon), zoom, MAP_PX)
     fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
     with fmt_col:
-        # Kept beside the page's state, so that a trip to another page does not forget it.
-        _state.seed("w_map_format", st.session_state.get("map_format", "png"))
         fmt = st.segmented_control(
-            "Image format", options=list(FORMATS), format_func=str.upper, key="w_map_format",
+            "Image format", options=list(IMAGE_FORMATS), format_func=str.upper,
+            key="w_map_format", default="png", persist_state="session",
             help="PNG for a document, SVG or PDF to print or edit.",
-            on_change=lambda: st.session_state.update(map_format=st.session_state.w_map_format),
         ) or "png"  # fmt: skip
     ready = browser_path() is not None
     with button_col:
         st.download_button(
             f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
-            data=partial(map_image, layers, bounds, page.feature, fmt),
+            data=partial(map_image, layers, bounds, selected, fmt),
             file_name=map_file_name(ds, fmt, layers, bounds),
-            mime=FORMATS[fmt],
+            mime=media_type(fmt),
             key="map-image",
             disabled=not ready,
             help="The layers and the part of the map shown, the selected feature highlighted."
@@ -402,7 +426,7 @@ def map_download() -> None:
         if view is not None
         else "the map's opening view"
     )
-    chosen = ds.feature(page.feature) if page.feature else None
+    chosen = ds.feature(selected) if selected else None
     st.caption(
         f"The image shows {where} with {len(layers)} of {len(layer_titles)} layers"
         + (f", {md(chosen.props.name)} highlighted." if chosen else ".")
@@ -410,3 +434,4 @@ def map_download() -> None:
 
 
 map_download()
+_state.remember_address(PAGE)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from geo.charts import disagreements
+from geo.charts import short
 from geo.citations import highlighted_html, passages
 from geo.models import DISAGREEMENT_LABEL
 from geo.params import int_param
 from geo.sources import search
 from geo.text import h, md
-from geo.urlstate import SourcesState, sources_from_query, sources_to_query
+from geo.urlstate import focus_from_query, focus_to_query, id_notice
 from pages import _state
-from pages._shared import dataset, problem_banner, sources_frame
+from pages._shared import dataset, problem_banner, source_cards
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -31,20 +30,36 @@ KIND_NOUN = {
 }
 
 PAGE = "sources"
-read = partial(
-    sources_from_query,
-    sources=list(ds.sources),
-    citation_keys={sid: {p.key for p in passages(ds, sid)} for sid in ds.sources},
-)
-state: SourcesState = _state.restore(PAGE, read, sources_to_query)
+# The tabs' labels are their values in the address (?tab=Search): short, and never renamed.
+TABS = ["Read", "Search", "Disagreements"]
+
+if _state.arrived(PAGE):
+    # The open document and the passage are no widget's value alone: every quote in the atlas
+    # links here by id (?source=<id>&cite=<key>), so they stay hand-written.
+    link = _state.address()
+    notices = []
+    if "source" in link or "cite" in link or "hit" in link:
+        doc = (link.get("source") or [None])[-1]
+        if doc is not None and doc not in ds.sources:
+            notices.append(f"No source has the id “{doc}”.")
+            doc = None
+        focus, more = focus_from_query(
+            link, doc, {sid: {p.key for p in passages(ds, sid)} for sid in ds.sources}
+        )
+        notices += more
+        _state.put(PAGE, focus)
+        _state.seed("w_doc", doc)
+    notices.append(id_notice(link, "tab", TABS, "Unknown tab “{}”; showing the first."))
+    _state.set_notices(PAGE, notices)
+    # A search link opens on its hits, not on the document picker (one naming a document
+    # opens that document).
+    if link.get("q") and not link.get("tab") and not link.get("source"):
+        _state.seed("tab", "Search")
 
 
 def on_doc_change() -> None:
-    _state.update(PAGE, doc=st.session_state.w_doc, focus=None)
-
-
-def on_query() -> None:
-    _state.update(PAGE, q=st.session_state.w_q)
+    _state.put(PAGE, None)
+    _state.acted(PAGE)
 
 
 st.title("Sources")
@@ -55,20 +70,22 @@ for notice in _state.notices(PAGE):
 st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."
 )
-st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
+source_cards(ds)
 
 tab_read, tab_search, tab_disagree = st.tabs(
-    ["Read a document", "Search all documents", "Where sources disagree"]
+    TABS, key="tab", bind="query-params", on_change=_state.acted, args=(PAGE,)
 )
 
 with tab_search:
-    _state.seed("w_q", state.q)
     query = st.text_input(
         "Search all documents (any case; a word's beginning finds the whole word, "
         '"in double quotes" whole words only)',
-        key="w_q",
+        key="q",
         placeholder="e.g. smuggl, border market, $10 billion",
-        on_change=on_query,
+        bind="query-params",
+        persist_state="session",
+        on_change=_state.acted,
+        args=(PAGE,),
     )
     if query.strip():
         texts = {sid: s.text for sid, s in ds.sources.items()}
@@ -94,27 +111,35 @@ with tab_search:
                 shown = f"{md(x.sentence[:a])}**{md(x.sentence[a:b])}**{md(x.sentence[b:])}"
             else:
                 shown = md(x.sentence)
-            href = "/sources?" + urlencode({"source": x.source_id, "hit": n, "q": query})
+            href = "/sources?" + urlencode(
+                {"source": x.source_id, "hit": n, "q": query, "tab": "Read"}
+            )
             st.markdown(
                 f"- {shown}  \n  — {md(ds.sources[x.source_id].meta.short_name)} · [open at this hit]({href})"
             )
 
 with tab_disagree:
-    rows = disagreements(ds)
     st.caption(
         "Every matter on which the sources say different things, each version beside its source "
         "and quote. Whether the versions contradict each other, or may count different things or "
         "stand for different times, is the atlas's reading, said as such."
     )
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        for d in ds.disagreements:
-            st.markdown(f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])}. {md(d.note)}")
-    else:
+    if not ds.disagreements:
         st.info("The data lists no matter on which the sources differ.")
+    # A card per matter, each version's value and quote wrapped in full (a grid hid them).
+    for i, d in enumerate(ds.disagreements):
+        with st.container(border=True, key=f"disagreement-{i}"):
+            st.markdown(
+                f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])} (the atlas's reading)"
+            )
+            for v in d.versions:
+                st.markdown(
+                    f"- **{md(v.value)}**, {md(short(ds, v.citation.source))}: "
+                    f"“{md(' '.join(v.citation.quote.split()))}”"
+                )
+            st.caption(md(d.note))
 
 with tab_read:
-    _state.seed("w_doc", state.doc)
     doc = st.selectbox(
         "Document",
         options=list(ds.sources),
@@ -123,6 +148,7 @@ with tab_read:
         placeholder="Choose a document to read",
         key="w_doc",
         on_change=on_doc_change,
+        persist_state="session",
     )
     if doc is None:
         st.info(
@@ -140,9 +166,9 @@ with tab_read:
             )
             for p in cited
         ]
-        focus = state.focus
-        if focus and focus.startswith("hit-") and state.q.strip():
-            doc_hits = search({doc: src.text}, state.q)
+        focus = _state.get(PAGE)
+        if focus and focus.startswith("hit-") and (query or "").strip():
+            doc_hits = search({doc: src.text}, query)
             n = int_param(focus.removeprefix("hit-"), 0, len(doc_hits) - 1)
             if n is not None:
                 marks.append((doc_hits[n].start, doc_hits[n].end, focus, "Search hit"))
@@ -183,4 +209,7 @@ with tab_read:
                 height=1,
             )
 
-_state.publish(PAGE, sources_to_query)
+# Only ?source=, ?cite= and ?hit= are written by hand; the tab and the search are bound.
+own = ({"source": doc} if doc else {}) | (focus_to_query(_state.get(PAGE)) if doc else {})
+_state.write_own(own, ("source", "cite", "hit"))
+_state.remember_address(PAGE)

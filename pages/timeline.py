@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 import streamlit as st
 
@@ -14,8 +13,16 @@ from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
-from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart, timeline_chart
-from geo.urlstate import TimelineState, timeline_from_query, timeline_to_query
+from geo.timeline import (
+    TOPICS,
+    date_label,
+    extent,
+    filter_events,
+    timeline_brief_chart,
+    timeline_chart,
+    timeline_height,
+)
+from geo.urlstate import id_notice, list_notice
 from pages import _state
 from pages._shared import dataset, plotly_config, png_bytes, problem_banner
 from patches import leave_pages_folder_mode
@@ -25,15 +32,33 @@ ds = dataset()
 PAGE = "timeline"
 PERIODS = {"recent": "From 2008", "all": "All events"}
 RECENT_FROM = 2008
-read = partial(
-    timeline_from_query,
-    topics=TOPICS,
-    sources=list(ds.sources),
-    periods=list(PERIODS),
-    events=[e.id for e in ds.events],
-)
-write = partial(timeline_to_query, periods=list(PERIODS))
-state: TimelineState = _state.restore(PAGE, read, write)
+SOURCE_NAME = {sid: s.meta.short_name for sid, s in ds.sources.items()}
+by_id = {e.id: e for e in ds.events}
+
+if _state.arrived(PAGE):
+    # The event stays hand-written (every "on the timeline" link names it by id,
+    # ?event=<id>); the filters are widgets bound to the address, which drop what they do not
+    # know without a word, so the notices are read here first.
+    link = _state.address()
+    notices = [
+        list_notice(link, "topics", TOPICS, "topic"),
+        list_notice(link, "sources", list(SOURCE_NAME.values()), "source"),
+        id_notice(
+            link, "period", list(PERIODS.values()), "Unknown period “{}”; showing From 2008."
+        ),
+        id_notice(link, "event", list(by_id), "No event has the id “{}”."),
+    ]
+    if "event" in link:
+        event = (link["event"] or [""])[-1]
+        _state.seed("w_event", event if event in by_id else None)
+    _state.set_notices(PAGE, notices)
+
+
+def choose(event_id: str | None) -> None:
+    """Open an event's quotes, and bring them into view (they are below the chart)."""
+    st.session_state.w_event = event_id
+    st.session_state.scroll_to_event = True
+    _state.acted(PAGE)
 
 
 def on_plot_select() -> None:
@@ -45,20 +70,15 @@ def on_plot_select() -> None:
         if p.get("customdata")
     ]
     if ids:
-        _state.update(PAGE, event=ids[0])
-
-
-def on_filters() -> None:
-    _state.update(
-        PAGE,
-        topics=tuple(st.session_state.w_topics),
-        sources=tuple(st.session_state.w_tl_sources),
-        period=st.session_state.w_period,
-    )
+        choose(ids[0])
 
 
 def on_event() -> None:
-    _state.update(PAGE, event=st.session_state.w_event)
+    choose(st.session_state.w_event)
+
+
+def on_undated(event_id: str) -> None:
+    choose(event_id)
 
 
 st.title("Timeline")
@@ -67,20 +87,47 @@ for notice in _state.notices(PAGE):
     st.warning(md(notice), icon="🔎")
 
 c1, c2, c3 = st.columns([2, 3, 1])
-_state.seed("w_topics", list(state.topics))
-c1.multiselect("Topics", TOPICS, key="w_topics", on_change=on_filters)
-_state.seed("w_tl_sources", list(state.sources))
-c2.multiselect(
+picked_topics = c1.multiselect(
+    "Topics",
+    TOPICS,
+    default=TOPICS,
+    key="topics",
+    wrap=True,
+    bind="query-params",
+    persist_state="session",
+    on_change=_state.acted,
+    args=(PAGE,),
+)
+picked_sources = c2.multiselect(
     "Sources",
     list(ds.sources),
-    format_func=lambda s: ds.sources[s].meta.short_name,
-    key="w_tl_sources",
-    on_change=on_filters,
+    default=list(ds.sources),
+    format_func=SOURCE_NAME.get,
+    key="sources",
+    wrap=True,
+    bind="query-params",
+    persist_state="session",
+    on_change=_state.acted,
+    args=(PAGE,),
 )
-_state.seed("w_period", state.period)
-c3.radio("Period", list(PERIODS), format_func=PERIODS.get, key="w_period", on_change=on_filters)
-state = _state.get(PAGE)
-topics, source_ids, period = list(state.topics), list(state.sources), state.period
+period = c3.radio(
+    "Period",
+    list(PERIODS),
+    format_func=PERIODS.get,
+    key="period",
+    bind="query-params",
+    persist_state="session",
+    on_change=_state.acted,
+    args=(PAGE,),
+)
+# No topic or no source chosen would show nothing: an empty filter filters nothing, said so.
+if not picked_topics or not picked_sources:
+    st.info(
+        "No " + ("topic" if not picked_topics else "source") + " is chosen, so the timeline "
+        "shows every " + ("topic" if not picked_topics else "source") + "."
+    )
+topics = list(picked_topics) or TOPICS
+source_ids = list(picked_sources) or list(ds.sources)
 
 events = filter_events(ds, topics, source_ids)
 undated = filter_events(ds, topics, source_ids, dated=False)
@@ -95,8 +142,9 @@ chart = timeline_chart(ds, events, since=RECENT_FROM if period == "recent" else 
 if not events:
     st.info("No event matches these filters.")
 else:
+    rows = [e for e in events if period == "all" or extent(e)[1].year >= RECENT_FROM]
     st.plotly_chart(
-        cited_figure(ds, chart, date.today(), width=None, height=600),
+        cited_figure(ds, chart, date.today(), width=None, height=timeline_height(len(rows))),
         config=plotly_config(chart),
         key="timeline_plot",
         on_select=on_plot_select,
@@ -111,10 +159,16 @@ if undated:
         st.caption(
             "The sources date these only by words such as “earlier this year”, in a text that "
             "does not state its own date, or “after” another event, so the atlas does not "
-            "place them on a year."
+            "place them on a year. Each opens its quotes, as a click on the chart does."
         )
         for e in undated:
-            st.markdown(f"- {md(e.title)}: “{md(e.date_phrase)}”, {md(short_source(e))}")
+            st.button(
+                f"{e.title}: “{e.date_phrase}”, {short_source(e)}",
+                key=f"undated-{e.id}",
+                on_click=on_undated,
+                args=(e.id,),
+                type="tertiary",
+            )
 
 
 png_ready = browser_path() is not None
@@ -122,7 +176,7 @@ png_ready = browser_path() is not None
 
 def event_download_row(ds: Dataset) -> None:
     # The image names every event on it: one row per event, as a brief needs it.
-    brief = timeline_brief_chart(ds, events)
+    brief = timeline_brief_chart(ds, events, undated=len(undated))
     cols = st.columns([1, 1, 3])
     cols[0].download_button(
         "Download PNG",
@@ -147,12 +201,11 @@ def event_download_row(ds: Dataset) -> None:
 event_download_row(ds)
 
 st.subheader("Event")
-by_id = {e.id: e for e in ds.events}
 # The list follows the filters; an event chosen before stays listed, so that it is not lost.
 listed = [e.id for e in events + undated]
-if state.event and state.event not in listed:
-    listed.append(state.event)
-_state.seed("w_event", state.event)
+chosen = st.session_state.get("w_event")
+if chosen and chosen not in listed and chosen in by_id:
+    listed.append(chosen)
 st.selectbox(
     f"Choose an event (or click one on the timeline): {len(events) + len(undated)} match the filters",
     options=listed,
@@ -161,8 +214,9 @@ st.selectbox(
     placeholder="Choose an event",
     key="w_event",
     on_change=on_event,
+    persist_state="session",
 )
-selected = by_id.get(state.event) if state.event else None
+selected = by_id.get(st.session_state.get("w_event") or "")
 if selected is not None:
     with st.container(border=True, key="event-panel"):
         st.markdown(f"### {md(selected.title)}")
@@ -186,5 +240,17 @@ if selected is not None:
             )
         if links:
             st.markdown("**On the map:** " + ", ".join(links))
+    if st.session_state.pop("scroll_to_event", False):
+        # The quotes are below the chart: bring them into view, or a click seems to do nothing.
+        # (st.html runs no scripts; this frame does, in the page's own origin.)
+        st.iframe(
+            "<script>(function(){var tries=0;var t=setInterval(function(){"
+            "var el=window.parent.document.querySelector('.st-key-event-panel');"
+            "if(el||++tries>50){clearInterval(t);if(el){el.scrollIntoView({block:'start'});}}"
+            "},100);})();</script>",
+            height=1,
+        )
 
-_state.publish(PAGE, write)
+# Only ?event= is written by hand: every link to an event names it by id.
+_state.write_own({"event": selected.id} if selected else {}, ("event",))
+_state.remember_address(PAGE)

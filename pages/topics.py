@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 from geo.asof import as_of
 from geo.claims import TOPICS, claims_on_topic, topic_counts, topic_view
 from geo.models import TOPIC_LABEL
 from geo.text import md
-from geo.urlstate import TopicsState, topics_from_query, topics_to_query
+from geo.urlstate import id_notice
 from pages import _state
+from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
+from patches import leave_pages_folder_mode
 
+leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
 ds = dataset()
 PAGE = "topics"
-read = partial(topics_from_query, topics=TOPICS)
-state: TopicsState = _state.restore(PAGE, read, topics_to_query)
 counts = topic_counts(ds)
-
-
-def on_topic() -> None:
-    picked = st.session_state.w_topic
-    if picked:  # a second click on the chosen pill clears it; the topic stays
-        _state.update(PAGE, topic=picked)
-
+if _state.arrived(PAGE):
+    # The address names a topic by its label (?topic=Energy, as the pills show it) or by its id
+    # (?topic=energy, as the command line and older links do): an id is given to the widget
+    # here; Streamlit's binding drops anything else without a word, so say so once.
+    asked = (_state.address().get("topic") or [""])[-1]
+    if asked in TOPICS:
+        _state.seed("topic", asked)
+    labels = [TOPIC_LABEL[t] for t in TOPICS]
+    notice = f"No topic is called “{{}}”; showing “{labels[0]}”."
+    _state.set_notices(PAGE, [id_notice(_state.address(), "topic", [*labels, *TOPICS], notice)])
 
 st.title("What the sources say, by topic")
 problem_banner(ds)
@@ -37,19 +39,25 @@ st.caption(
     "are the atlas's words, not the sources'."
 )
 
-_state.seed("w_topic", state.topic)
-st.pills(
+# The topic is Streamlit's own widget state, bound to ?topic= (its label, e.g. ?topic=Energy)
+# and kept across pages; choosing the chosen pill again would clear it, so it falls back.
+picked = st.pills(
     "Topic",
     options=TOPICS,
-    format_func=lambda t: f"{TOPIC_LABEL[t]} ({counts[t][0]})",
-    key="w_topic",
-    on_change=on_topic,
+    format_func=TOPIC_LABEL.get,
+    default=TOPICS[0],
+    key="topic",
+    bind="query-params",
+    persist_state="session",
+    on_change=_state.acted,
+    args=(PAGE,),
 )
-state = _state.get(PAGE)
-view = topic_view(ds, state.topic)
+topic = picked or TOPICS[0]
+st.caption(" · ".join(f"{TOPIC_LABEL[t]}: {counts[t][0]} statements" for t in TOPICS))
+view = topic_view(ds, topic)
 
 st.header(md(view.label))
-claims = claims_on_topic(ds, state.topic)
+claims = claims_on_topic(ds, topic)
 n_diff = len(view.differences)
 st.markdown(
     f"{len(claims)} statements from {len(view.by_source)} of the {len(ds.sources)} sources"
@@ -109,4 +117,6 @@ for col, title, links in (
         else:
             st.caption("Nothing on this topic.")
 
-_state.publish(PAGE, topics_to_query)
+st.subheader("Take it into a brief")
+brief_downloads(ds, topic=topic)
+_state.remember_address(PAGE)

@@ -138,9 +138,7 @@ def bench_single_user(clicks: int) -> dict:
             for _ in range(3):
                 for name, selector in targets:
                     start = time.perf_counter()
-                    page.locator('[data-testid="stSidebarNav"]').get_by_text(
-                        name, exact=True
-                    ).click()
+                    page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True).click()
                     page.get_by_role("heading", name=headings.get(name, name), exact=True).wait_for(
                         state="visible", timeout=60_000
                     )

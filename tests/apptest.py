@@ -26,7 +26,7 @@ def _env(name: str, value: str):
 
 def app_test(
     page: str | None = None,
-    query: dict[str, str] | None = None,
+    query: dict[str, str | list[str]] | None = None,
     data_dir: Path | str | None = None,
     *,
     run: bool = True,

@@ -33,24 +33,23 @@ def test_about_page_shows_counts_and_a_clean_verdict(monkeypatch, ds):
     assert not at.error
 
 
-def test_about_page_lists_each_source_and_says_what_is_not_stated(monkeypatch):
+def test_about_page_lists_each_source_and_says_what_is_not_stated(monkeypatch, ds):
+    """A card per source, every field whole (a grid cut the publisher and hid the dates)."""
     at = run_about(monkeypatch)
-    sources = at.dataframe[0].value
-    assert list(sources["id"]) == [
-        "ips-insights-yamin",
-        "rasanah-pezeshkian-visit",
-        "complex-partnership",
-        "tmp-rising-ties",
-        "nournews-262262",
-    ]
-    row = sources.set_index("id").loc["complex-partnership"]
-    assert row["publisher"] == "— (not stated)"
-    assert row["published"].startswith("— (not stated; its latest event is early 2024")
+    cards = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- Published: ")]
+    assert len(cards) == len(ds.sources)
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    # In two columns: every source once, in any order, by its short name and full reference.
+    assert sorted(t.replace("\\", "") for t in titles) == sorted(
+        f"**{s.meta.short_name}**  \n{s.meta.reference()}" for s in ds.sources.values()
+    )
+    partnership = next(c for c in cards if "— (not stated; its latest event is early 2024" in c)
+    assert "- Publisher: — (not stated)" in partnership
 
 
 def test_about_page_lists_layers_with_feature_counts(monkeypatch, ds):
     at = run_about(monkeypatch)
-    layers = at.dataframe[1].value.set_index("file")
+    layers = at.dataframe[0].value.set_index("file")
     assert layers.loc["data/layers/crossings.geojson", "features"] == 4
     assert layers["features"].sum() == len(ds.features)
 

@@ -53,7 +53,7 @@ def test_first_request_to_a_fresh_server_for_figures_gets_the_app_navigation(chr
         page = context.new_page()
         page.goto(f"{server.url}/figures")
         page.locator(".st-key-chart-trade").wait_for(timeout=60_000)
-        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav = page.locator('[data-testid="stSidebar"]')
         expect(nav).to_contain_text("About the data")
         assert "shared" not in nav.inner_text()
         context.close()

@@ -16,7 +16,7 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.on("websocket", lambda ws: requests.append(ws.url))
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator('[data-testid="stSidebar"]')
 
     page.goto(app_server.url)
     frame = map_frame(page)
@@ -48,9 +48,9 @@ def test_walking_every_page_sends_nothing_beyond_the_app(page, app_server, ds):
     page.keyboard.type("Rising Ties")
     page.keyboard.press("Enter")
     expect(page.locator(".atlas-doc")).to_be_visible(timeout=30_000)
-    page.get_by_role("tab", name="Search all documents").click()
-    page.locator(".st-key-w_q input").fill("pipeline")
-    page.locator(".st-key-w_q input").press("Enter")
+    page.get_by_role("tab", name="Search").click()
+    page.locator(".st-key-q input").fill("pipeline")
+    page.locator(".st-key-q input").press("Enter")
     expect(page.get_by_text("hit(s) for")).to_be_visible()
 
     nav.get_by_text("About the data", exact=True).click()

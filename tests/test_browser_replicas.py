@@ -61,7 +61,7 @@ def test_each_reader_keeps_to_its_replica_for_panel_and_png(chromium, replicas, 
         click_feature(b, frame_b, ds.feature("taftan-mirjaveh-crossing"))
 
         # A, in the same session, opens the Figures page and downloads a chart as PNG.
-        a.locator('[data-testid="stSidebarNav"]').get_by_text("Figures", exact=True).click()
+        a.locator('[data-testid="stSidebar"]').get_by_text("Figures", exact=True).click()
         a.locator(".st-key-chart-trade .js-plotly-plot").wait_for()
         with a.expect_download(timeout=90_000) as download:
             a.locator(".st-key-png-trade button").click()

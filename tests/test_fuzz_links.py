@@ -88,4 +88,4 @@ def test_odd_hit_on_the_sources_page_does_not_raise(hit):
 def test_a_plain_hit_still_focuses_that_search_hit():
     at = run("pages/sources.py", {"source": "complex-partnership", "q": "Gwadar", "hit": "1"})
     assert not at.exception
-    assert at.session_state["state:sources"].focus == "hit-1"
+    assert at.session_state["state:sources"] == "hit-1"

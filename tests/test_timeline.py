@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from geo.timeline import date_label, extent, filter_events, timeline_chart
+from geo.timeline import (
+    date_label,
+    extent,
+    filter_events,
+    timeline_brief_chart,
+    timeline_chart,
+)
 
 
 def test_one_shape_per_event_and_a_click_target_on_every_bar(ds):
@@ -38,7 +44,7 @@ def test_year_precision_events_are_drawn_as_the_whole_year(ds):
     month = by_id["pipeline-phase1-approved-2024-03"]
     assert (str(month["base"][0]), month["x"][0]) == ("2024-03-01", 31 * day_ms)
     day = {t["customdata"][0]: t for t in d["data"]}["islamabad-mou-2026-06-18"]
-    assert [str(x) for x in day["x"]] == ["2026-06-18"] and day["mode"] == "markers"
+    assert [str(x) for x in day["x"]] == ["2026-06-18"] and day["mode"] == "markers+text"
 
 
 def test_extent_and_label_follow_precision(ds):
@@ -63,5 +69,27 @@ def test_filters_by_topic_and_source(ds):
 
 def test_recent_view_names_what_it_leaves_out(ds):
     chart = timeline_chart(ds, filter_events(ds), since=2010)
-    assert "1 earlier event(s) lie left of this view (2009" in chart.note
+    assert "1 earlier event(s) are left out of this view (2009" in chart.note
+    drawn = {t["customdata"][0] for t in chart.figure.to_dict()["data"]}
+    assert "pipeline-agreed-2009" not in drawn and len(drawn) == len(filter_events(ds)) - 1
     assert chart.source_ids() and set(chart.source_ids()) <= set(ds.sources)
+
+
+def test_every_event_has_its_own_row_and_its_label_on_the_chart(ds):
+    """Bars carried no labels (hover each one) and a year's bar overlapped a month in it."""
+    events = filter_events(ds)
+    d = timeline_chart(ds, events).figure.to_dict()
+    labelled = {t["customdata"][0]: t for t in d["data"] if t.get("text")}
+    assert set(labelled) == {e.id for e in events}
+    rows = {t["customdata"][0]: t["y"][0] for t in labelled.values()}
+    assert sorted(rows.values()) == list(range(len(events)))
+    for e in events:
+        assert e.title.split()[0] in labelled[e.id]["text"][0]
+    # A click selects without fading the others.
+    assert all(t["unselected"]["marker"]["opacity"] >= 0.85 for t in d["data"])
+
+
+def test_the_brief_image_counts_the_undated_events(ds):
+    undated = filter_events(ds, dated=False)
+    chart = timeline_brief_chart(ds, filter_events(ds), undated=len(undated))
+    assert f"+ {len(undated)} undated, listed in the CSV" in chart.note

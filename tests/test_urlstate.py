@@ -1,86 +1,66 @@
-"""The pages' URL-state helpers, without a browser: read, write, and back again."""
+"""What the address carries that no widget holds, and the notices for what a link got wrong:
+pure functions, without a browser."""
 
 from __future__ import annotations
 
 import pytest
 
 from geo.urlstate import (
-    MapState,
-    SourcesState,
-    map_from_query,
-    map_to_query,
-    sources_from_query,
-    sources_to_query,
-    timeline_from_query,
-    timeline_to_query,
+    feature_from_query,
+    focus_from_query,
+    focus_to_query,
+    id_notice,
+    list_notice,
 )
 
-LAYERS = ["border", "crossings", "energy"]
-BASEMAPS = ["offline", "osm"]
 FEATURES = ["gwadar-port", "gabd-rimdan-crossing"]
+TOPICS = ["diplomacy", "energy", "trade"]
+KEYS = {"doc-a": {"q1", "q2"}, "doc-b": {"q3"}}
 
 
-def read_map(params):
-    return map_from_query(params, LAYERS, BASEMAPS, FEATURES)
-
-
-def test_plain_address_is_the_plain_map_and_writes_nothing():
-    state, notices = read_map({})
-    assert state == MapState(tuple(LAYERS), "offline", None) and notices == []
-    assert map_to_query(state, LAYERS) == {}
+def test_feature_from_the_address_or_a_notice_naming_it():
+    assert feature_from_query({}, FEATURES) == (None, [])
+    assert feature_from_query({"feature": ["gwadar-port"]}, FEATURES) == ("gwadar-port", [])
+    feature, notices = feature_from_query({"feature": ["atlantis"]}, FEATURES)
+    assert feature is None and notices == [
+        "No feature has the id “atlantis”; showing the plain map."
+    ]
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("values", "notice"),
     [
-        {"feature": "gwadar-port"},
-        {"layers": "border,energy", "basemap": "osm"},
-        {"layers": "", "feature": "gabd-rimdan-crossing"},
+        (["energy", "trade"], None),
+        (["energy", "xyz"], "Unknown topic xyz in the link were left out."),
+        (["xyz"], "Unknown topic xyz in the link; showing every topic."),
+        ([""], "The link chose no topic; showing every topic."),
     ],
 )
-def test_map_state_round_trips_through_the_address(params):
-    state, notices = read_map(params)
-    assert notices == []
-    assert map_to_query(state, LAYERS) == params
-    assert read_map(map_to_query(state, LAYERS))[0] == state
+def test_list_notice_names_what_the_binding_will_drop(values, notice):
+    assert list_notice({"topics": values}, "topics", TOPICS, "topic") == notice
 
 
-def test_map_layers_keep_the_data_order_whatever_the_link_says():
-    state, _ = read_map({"layers": "energy,border"})
-    assert state.layers == ("border", "energy")
+def test_no_list_parameter_needs_no_notice():
+    assert list_notice({}, "topics", TOPICS, "topic") is None
 
 
-def test_unknown_values_are_named_and_dropped():
-    state, notices = read_map({"feature": "atlantis", "layers": "border,moon", "basemap": "mars"})
-    assert state == MapState(("border",), "offline", None)
-    assert [n.split()[0] for n in notices] == ["No", "Unknown", "Unknown"]
-    assert "atlantis" in notices[0] and "moon" in notices[1] and "mars" in notices[2]
+def test_id_notice_names_an_unknown_id_but_not_an_empty_one():
+    notice = "No event has the id “{}”."
+    assert id_notice({"event": ["nope"]}, "event", ["a"], notice) == "No event has the id “nope”."
+    assert id_notice({"event": [""]}, "event", ["a"], notice) is None
+    assert id_notice({"event": ["a"]}, "event", ["a"], notice) is None
 
 
-def test_sources_state_round_trips_and_checks_the_citation():
-    keys = {"doc-a": {"abc"}}
-    state, notices = sources_from_query(
-        {"source": "doc-a", "cite": "abc", "q": "gas"}, ["doc-a"], keys
-    )
-    assert state == SourcesState("doc-a", "abc", "gas") and notices == []
-    assert sources_to_query(state) == {"source": "doc-a", "cite": "abc", "q": "gas"}
-    hit, _ = sources_from_query({"source": "doc-a", "hit": "2", "q": "gas"}, ["doc-a"], keys)
-    assert hit.focus == "hit-2"
-    assert sources_to_query(hit) == {"source": "doc-a", "hit": "2", "q": "gas"}
-    gone, notices = sources_from_query({"source": "doc-a", "cite": "zzz"}, ["doc-a"], keys)
-    assert gone.focus is None and "not in this document" in notices[0]
-    unknown, notices = sources_from_query({"source": "nope"}, ["doc-a"], keys)
-    assert unknown.doc is None and "nope" in notices[0]
+def test_focus_is_a_citation_of_the_open_document_or_a_hit():
+    assert focus_from_query({"cite": ["q1"]}, "doc-a", KEYS) == ("q1", [])
+    assert focus_from_query({"hit": ["2"]}, "doc-a", KEYS) == ("hit-2", [])
+    assert focus_from_query({"hit": ["-1"]}, "doc-a", KEYS) == (None, [])
+    assert focus_from_query({"cite": ["q1"]}, None, KEYS) == (None, [])
+    focus, notices = focus_from_query({"cite": ["q3"]}, "doc-a", KEYS)
+    assert focus is None and "not in this document any more" in notices[0]
 
 
-def test_timeline_filters_round_trip():
-    args = (["trade", "energy"], ["s1", "s2"], ["recent", "all"], ["e1"])
-    plain, _ = timeline_from_query({}, *args)
-    assert timeline_to_query(plain, ["recent", "all"]) == {}
-    params = {"event": "e1", "topics": "energy", "sources": "s2", "period": "all"}
-    state, notices = timeline_from_query(params, *args)
-    assert notices == [] and state.topics == ("energy",) and state.period == "all"
-    assert timeline_to_query(state, ["recent", "all"]) == params
-    bad, notices = timeline_from_query({"event": "x", "topics": "war", "period": "ever"}, *args)
-    assert bad.event is None and bad.topics == () and bad.period == "recent"
-    assert len(notices) == 3
+@pytest.mark.parametrize("focus", ["q1", "hit-0", "hit-12", None])
+def test_focus_survives_the_round_trip(focus):
+    params = {k: [v] for k, v in focus_to_query(focus).items()}
+    assert focus_from_query(params, "doc-a", {"doc-a": {"q1"}})[0] == focus
