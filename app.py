@@ -10,6 +10,7 @@ import streamlit as st
 from geo import foliumfast
 from geo.assets import ensure_static_assets
 from geo.offline import pin_loopback
+from pages._shared import failover_watch
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
 # looks up its own address on the network (`make run` uses geo.serve, which pins it earlier).
@@ -24,6 +25,9 @@ st.html(
     "<style>[data-testid=stCaptionContainer], [data-testid=stMarkdown] blockquote"
     " { color: #575c61 !important; opacity: 1 !important; }</style>"
 )
+
+# Behind the proxy, a reader whose replica died is brought back on another one (pages/_shared.py).
+failover_watch()
 
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which

@@ -17,6 +17,19 @@ from geo.params import int_param
 Params = Mapping[str, str]
 
 
+SHOWN_CHARS = 60
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A value from a link as a notice repeats it: cut to `limit` characters, saying so.
+
+    A crafted link can carry a value of any length; the notice names it, not a page of it.
+    """
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value):,} characters)"
+
+
 def _names(raw: str) -> list[str]:
     return [name for name in raw.split(",") if name]
 
@@ -27,7 +40,7 @@ def _known_id(
     """`params[key]` if it names one of `known`; else None, with `notice` (its {} the value)."""
     value = params.get(key)
     if value is not None and value not in known:
-        notices.append(notice.format(value))
+        notices.append(notice.format(shown(value)))
         return None
     return value
 
@@ -42,7 +55,8 @@ def _chosen(
     asked = _names(params[key])
     unknown = [name for name in asked if name not in known]
     if unknown:
-        notices.append(f"Unknown {what} {', '.join(unknown)} in the link were left out.")
+        listed = shown(", ".join(unknown), 2 * SHOWN_CHARS)
+        notices.append(f"Unknown {what} {listed} in the link were left out.")
     return tuple(name for name in known if name in asked)
 
 

@@ -156,3 +156,30 @@ def plotly_config(chart: Chart) -> dict:
         # Plotly's camera would copy the chart as shown, whose citations are captions.
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"],
     }
+
+
+# Behind the team deployment's proxy (deploy/haproxy.cfg, or the Kubernetes Ingress) the
+# SERVERID cookie names the replica that holds this reader's session. When that replica dies,
+# the proxy sends the page's reconnecting websocket to another replica and rewrites the cookie;
+# Streamlit's page then talks to a fresh session that never ran its widgets' callbacks, so
+# clicks do nothing. The page's address carries the reader's state (feature, layers, filters),
+# so loading it again on the new replica brings the reader back to the same view, working.
+# Without a proxy (make run) there is no cookie and this does nothing.
+_FAILOVER_WATCH = """<script>
+(() => {
+  if (window.__atlasFailoverWatch) return;
+  window.__atlasFailoverWatch = true;
+  const replica = () => (document.cookie.match(/(?:^|;\\s*)SERVERID=([^;]*)/) || [])[1] || null;
+  let served = replica();
+  setInterval(() => {
+    const now = replica();
+    if (served === null) { served = now; return; }
+    if (now !== null && now !== served) { served = now; window.location.reload(); }
+  }, 500);
+})();
+</script>"""
+
+
+def failover_watch() -> None:
+    """Reload the page, at its address, when the proxy has moved the reader to another replica."""
+    st.html(_FAILOVER_WATCH, unsafe_allow_javascript=True)

@@ -8,7 +8,13 @@ it is configured to refuse.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +26,7 @@ import websockets
 from PIL import Image
 
 from geo.charts import EXPORT_SIZE
-from tests.browser import Replicas, click_feature, map_frame
+from tests.browser import ARTIFACTS_DIR, ROOT, Replicas, click_feature, map_frame, show
 
 pytestmark = pytest.mark.browser
 
@@ -129,3 +135,182 @@ def test_the_proxy_refuses_uploads_metrics_and_foreign_websockets(replicas):
         with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
             handshake(foreign)
         assert refused.value.response.status_code == 403
+
+
+def test_the_proxy_refuses_every_encoded_variant_of_a_refused_path(replicas):
+    # Streamlit itself serves all of these as its metrics or upload endpoint (any case, any
+    # percent-encoding, dot segments, a trailing ;param): the proxy must refuse each one.
+    variants = [
+        "/_stcore/metrics", "/_stcore/%6detrics", "/_stcore/%6Detrics", "/_STCORE/METRICS",
+        "/_stcore%2fmetrics", "/_stcore%2Fmetrics", "/_stcore/./metrics", "/_stcore/%2e/metrics",
+        "/x/../_stcore/metrics", "/_stcore/metrics;x", "/_stcore/metrics/", "/%5fstcore/metrics",
+        "/_stcore/%256detrics",
+        "/_stcore/upload_file/s/f", "/_stcore/%75pload_file/s/f", "/_stcore/upload%5Ffile/s/f",
+        "/_STCORE/UPLOAD_FILE/s/f", "/_stcore/./upload_file/s/f",
+    ]  # fmt: skip
+    for path in variants:
+        for method in ("GET", "PUT", "POST"):
+            assert raw_status(replicas.port, method, path) == 403, (method, path)
+    # What the atlas needs still passes.
+    assert raw_status(replicas.port, "GET", "/_stcore/health") == 200
+    assert raw_status(replicas.port, "GET", "/_stcore/host-config") == 200
+
+
+def raw_status(port: int, method: str, path: str) -> int:
+    """The status for exactly this path, sent unaltered (urllib would resolve dot segments)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putheader("Content-Length", "0")
+        conn.endheaders()
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_the_proxy_compresses_text_and_caches_hashed_assets_and_tiles(replicas):
+    with urllib.request.urlopen(replicas.url + "/", timeout=30) as r:
+        page = r.read().decode()
+    bundle = re.search(r'src="\./(static/js/[^"]+\.js)"', page).group(1)
+    request = urllib.request.Request(
+        f"{replicas.url}/{bundle}", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        body = r.read()
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in r.headers["Cache-Control"]
+        assert "max-age=31536000" in r.headers["Cache-Control"]
+    import gzip
+
+    unpacked = gzip.decompress(body)
+    with urllib.request.urlopen(f"{replicas.servers[0].url}/{bundle}", timeout=30) as r:
+        assert unpacked == r.read()  # the same script, a fraction of the bytes
+    assert len(body) < len(unpacked) / 2
+
+    tile = next((ROOT / "static" / "basemap").glob("4/*/*.jpg")).relative_to(ROOT)
+    request = urllib.request.Request(
+        f"{replicas.url}/app/{tile}", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.headers["Cache-Control"] == "public, max-age=86400"
+        assert r.headers.get("Content-Encoding") is None  # JPEG is compressed already
+        assert r.read() == (ROOT / tile).read_bytes()
+
+    # The page itself is compressed but never cached: it names the current bundle.
+    request = urllib.request.Request(
+        replicas.url + "/", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert r.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_very_long_link_gets_the_atlas_refusal_not_a_bare_error(replicas):
+    for length in (9_000, 100_000):
+        url = f"{replicas.url}/?feature={'a' * length}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=30)
+        assert refused.value.code == 414
+        text = refused.value.read().decode()
+        assert "This link is too long" in text and "home page" in text
+    # A long but ordinary link still opens the atlas.
+    assert status(f"{replicas.url}/?layers={','.join(['border'] * 300)}") == 200
+
+
+def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click(
+    chromium, replicas, ds
+):
+    """Kill the reader's replica under load, after a page round trip: the supervisor restarts
+    it, HAProxy answers throughout, and the reader's next click gets its panel, no reload."""
+    import threading
+
+    context, page = pinned(chromium, replicas, "r1")
+    r1 = replicas.servers[0]
+    statuses: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        # A reader pinned to r1 asking the proxy for a page all along.
+        while not stop.is_set():
+            code = status(replicas.url + "/_stcore/health", Cookie="SERVERID=r1")
+            statuses.append((time.monotonic(), code))
+            time.sleep(0.2)
+
+    # Protocol-level readers on both replicas (scripts/load.py at nice 19); those on the
+    # replica that dies lose their session, which load.py counts as errors and exits 1 for.
+    load_cmd = [sys.executable, str(ROOT / "scripts" / "load.py"), "--url", replicas.url,
+                "--sessions", "6", "--duration", "40", "--json", "-"]  # fmt: skip
+    load_proc = subprocess.Popen(
+        load_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        page.goto(replicas.url)
+        click_feature(page, map_frame(page), ds.feature("gabd-rimdan-crossing"))
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("Figures", exact=True).click()
+        page.locator(".st-key-chart-trade .js-plotly-plot").wait_for()
+        nav.get_by_text("Map", exact=True).click()
+        frame = map_frame(page)
+        click_feature(page, frame, ds.feature("taftan-mirjaveh-crossing"))
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        time.sleep(8)  # the load is under way on both replicas
+        old_pid = r1.pid
+        os.kill(old_pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+
+        # The reader clicks again; whatever the page does, the panel must come within 15 s.
+        # (Tried for up to 60 s, so that a failure says how long it really took.)
+        events: list[str] = []
+
+        def navigated(f) -> None:
+            if f == page.main_frame:
+                events.append(f"{time.monotonic() - killed_at:.1f}s page {f.url[:80]}")
+
+        page.on("framenavigated", navigated)
+        target = ds.feature("mand-pishin-crossing")
+        back_at = None
+        while time.monotonic() - killed_at < 60 and back_at is None:
+            try:
+                frame = map_frame(page, timeout=5_000)
+                show(frame, target)  # the reader moves the map to it, then clicks
+                click_feature(page, frame, target, timeout=5_000)
+                back_at = time.monotonic()
+            except Exception as exc:
+                events.append(f"{time.monotonic() - killed_at:.1f}s {type(exc).__name__}")
+                page.wait_for_timeout(250)
+        failover_s = None if back_at is None else back_at - killed_at
+        print(f"\nfailover: the reader's panel back {failover_s} s after its replica was killed")
+        page.screenshot(path=str(ARTIFACTS_DIR / "failover-after.png"))
+        assert failover_s is not None and failover_s < 15, events
+        assert page.locator(".st-key-panel h3").inner_text().strip() == target.props.name
+
+        # The supervisor restarted the dead replica, on its port.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if "RUNNING" in replicas.supervisorctl("status", f"replica:replica-{r1.port}"):
+                with contextlib.suppress(Exception):
+                    if r1.pid != old_pid and status(r1.url + "/_stcore/health") == 200:
+                        break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"r1 not restarted:\n{replicas.output()[-3000:]}")
+        out, err = load_proc.communicate(timeout=180)
+    finally:
+        stop.set()
+        context.close()
+        if load_proc.poll() is None:
+            load_proc.kill()
+    load = json.loads(out)
+
+    # HAProxy answered throughout: every request pinned to the dead replica was served.
+    assert statuses and all(code == 200 for _, code in statuses), [
+        (round(t - killed_at, 2), c) for t, c in statuses if c != 200
+    ]
+    assert any(t > killed_at for t, _ in statuses)
+    # The load ran through it: the live replica kept answering with the right panels.
+    assert load["clicks"] > 0 and load["wrong_panels"] == 0, (load, err[-2000:])
+    print(f"load: {load['clicks']} clicks, {load['errors']} errors (sessions on the dead replica)")

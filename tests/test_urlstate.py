@@ -84,3 +84,20 @@ def test_timeline_filters_round_trip():
     bad, notices = timeline_from_query({"event": "x", "topics": "war", "period": "ever"}, *args)
     assert bad.event is None and bad.topics == () and bad.period == "recent"
     assert len(notices) == 3
+
+
+def test_a_notice_repeats_a_long_link_value_cut_short_saying_how_long_it_was():
+    from geo.urlstate import map_from_query
+
+    crafted = "x" * 100_000
+    _, notices = map_from_query(
+        {"feature": crafted, "layers": f"border,{crafted}", "basemap": crafted},
+        ["border", "ports"], ["offline", "osm"], ["gabd-rimdan-crossing"],
+    )  # fmt: skip
+    assert len(notices) == 3
+    for notice in notices:
+        assert len(notice) < 300, notice[:300]
+        assert "100,000 characters" in notice
+    # A short unknown value is still named whole.
+    _, notices = map_from_query({"feature": "nowhere"}, ["border"], ["offline"], ["a"])
+    assert notices == ["No feature has the id “nowhere”; showing the plain map."]
