@@ -10,7 +10,7 @@ import streamlit as st
 from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
-from pages._shared import dataset, problem_banner, sources_frame
+from pages._shared import dataset, problem_banner, sources_frame, table
 
 ds = dataset()
 st.title("About the data")
@@ -73,10 +73,10 @@ st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
 
 
-st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
+table(sources_frame(ds), "sources", "the sources table")
 
 st.header("Layers")
-st.dataframe(
+table(
     pd.DataFrame(
         [
             {
@@ -89,8 +89,8 @@ st.dataframe(
             for layer in ds.layers
         ]
     ),
-    hide_index=True,
-    width="stretch",
+    "layers",
+    "the layers table",
 )
 
 st.header("Licences and provenance")

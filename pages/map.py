@@ -16,11 +16,11 @@ from geo.mapimage import MAP_SIZE, map_figure
 from geo.mapview import BASEMAPS, build_map
 from geo.models import Dataset, Feature
 from geo.panel import build_panel
-from geo.pngexport import browser_path, to_png
+from geo.pngexport import to_png
 from geo.text import md
 from geo.urlstate import MapState, map_from_query, map_to_query
 from pages import _state
-from pages._shared import dataset, problem_banner
+from pages._shared import dataset, download, problem_banner
 
 PAGE = "map"
 MAP_KEY = "atlas_map"
@@ -237,13 +237,14 @@ def map_png() -> bytes:
     return to_png(image.figure, *MAP_SIZE)
 
 
-st.download_button(
+download(
+    st,
     "Download this map (PNG, with legend, scale and sources)",
-    data=map_png,
+    map_png,
+    what="The map's PNG",
+    key="map-image",
     file_name=file_name("map", ds, list(ds.sources), "png"),
     mime="image/png",
-    key="map-image",
-    disabled=browser_path() is None,
+    needs_browser=True,
     help="The layers shown, at the map's opening view; needs Chromium on the server.",
-    on_click="ignore",
 )

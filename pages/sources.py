@@ -17,7 +17,7 @@ from geo.sources import search
 from geo.text import h, md
 from geo.urlstate import SourcesState, sources_from_query, sources_to_query
 from pages import _state
-from pages._shared import dataset, problem_banner, sources_frame
+from pages._shared import dataset, problem_banner, sources_frame, table
 
 ds = dataset()
 KIND_NOUN = {
@@ -52,7 +52,7 @@ for notice in _state.notices(PAGE):
 st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."
 )
-st.dataframe(sources_frame(ds), hide_index=True, width="stretch")
+table(sources_frame(ds), "sources", "the sources table")
 
 tab_read, tab_search, tab_disagree = st.tabs(
     ["Read a document", "Search all documents", "Where sources disagree"]
@@ -104,7 +104,7 @@ with tab_disagree:
         "stand for different times, is the atlas's reading, said as such."
     )
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        table(pd.DataFrame(rows), "disagreements", "the disagreements table")
         for d in ds.disagreements:
             st.markdown(f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])}. {md(d.note)}")
     else:

@@ -10,13 +10,12 @@ import streamlit as st
 from geo.charts import cited_figure, data_date, file_name, source_line
 from geo.citations import citation_href
 from geo.models import DATE_PRECISION_LABEL, Dataset
-from geo.pngexport import browser_path
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
 from geo.timeline import TOPICS, date_label, filter_events, timeline_brief_chart, timeline_chart
 from geo.urlstate import TimelineState, timeline_from_query, timeline_to_query
 from pages import _state
-from pages._shared import dataset, plotly_config, png_bytes, problem_banner
+from pages._shared import dataset, download, plotly_config, png_bytes, problem_banner
 
 ds = dataset()
 PAGE = "timeline"
@@ -116,23 +115,26 @@ if undated:
             st.markdown(f"- {md(e.title)}: “{md(e.date_phrase)}”, {md(short_source(e))}")
 
 
-png_ready = browser_path() is not None
-
-
 def event_download_row(ds: Dataset) -> None:
     # The image names every event on it: one row per event, as a brief needs it.
     brief = timeline_brief_chart(ds, events)
     cols = st.columns([1, 1, 3])
-    cols[0].download_button(
-        "Download PNG",
-        data=lambda: png_bytes(ds, brief),
-        file_name=file_name("timeline", ds, brief.source_ids(), "png"),
-        mime="image/png",
-        key="png-timeline",
-        disabled=not png_ready or not events,
-        help=None if png_ready else "PNG export needs Chromium on the server.",
-        on_click="ignore",
-    )
+    if events:
+        download(
+            cols[0],
+            "Download PNG",
+            lambda: png_bytes(ds, brief),
+            what="The timeline's PNG",
+            key="png-timeline",
+            file_name=file_name("timeline", ds, brief.source_ids(), "png"),
+            mime="image/png",
+            needs_browser=True,
+        )
+    else:
+        cols[0].download_button(
+            "Download PNG", data=b"", key="png-timeline", disabled=True,
+            help="No events pass the filters: there is nothing to draw.",
+        )  # fmt: skip
     cols[1].download_button(
         "Download CSV",
         data=to_csv_bytes(event_rows(ds, events + undated), EVENT_COLUMNS),
