@@ -183,17 +183,23 @@ def image_export_unavailable() -> str | None:
 
 
 def _rerun(session_id: str) -> None:
-    """Rerun the reader's page from outside its script run (a download is made elsewhere).
+    """Rerun the reader's page, as it is, from outside its script run (where a download is made).
 
     Streamlit has no public call for this; if its internals change, the reader sees the
     message on the page's next run instead.
     """
     try:
+        from streamlit.proto.ClientState_pb2 import ClientState
         from streamlit.runtime import Runtime
 
         info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
         if info is not None:
-            info.session.request_rerun(None)
+            # The reader's last state (page, address, widgets), as Streamlit's own rerun on a
+            # source change uses it; a whole-page run, not the last fragment's.
+            state = ClientState()
+            state.CopyFrom(info.session._client_state)
+            state.fragment_id = ""
+            info.session.request_rerun(state)
     except Exception:  # best effort: the message is kept either way
         logging.getLogger(__name__).warning("could not rerun session to show an export error")
 
@@ -209,6 +215,7 @@ def download(
     mime: str,
     needs_browser: bool = False,
     explain: bool = True,
+    report=None,
     help: str | None = None,  # Streamlit's own name for it
 ) -> None:
     """A download made when clicked, whose failure the reader reads in the atlas's words.
@@ -216,8 +223,9 @@ def download(
     `make` runs outside the page's script run (Streamlit's deferred download); when it fails
     Streamlit itself can only say "Failed to generate file for download". So the failure is
     kept for this reader and the page reruns: the message, naming `what` failed, why and what
-    to try, stands under the button until the next page run. A download that cannot work here
-    (no Chromium, for `needs_browser`) is disabled, with the reason beside it when `explain`.
+    to try, stands under the button (or in `report`, e.g. the page under a row of narrow
+    columns) until the next page run. A download that cannot work here (no Chromium, for
+    `needs_browser`) is disabled, with the reason beside it when `explain`.
     """
     reason = image_export_unavailable() if needs_browser else None
     failures: dict[str, str] = st.session_state.setdefault(_EXPORT_FAILED, {})
@@ -252,7 +260,7 @@ def download(
         where.caption(reason)
     failure = failures.pop(key, None)
     if failure:
-        where.error(md(failure), icon="⚠️")
+        (report or where).error(md(failure), icon="⚠️")
 
 
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:

@@ -115,6 +115,7 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             mime="image/png",
             needs_browser=True,
             explain=False,  # said once, at the top of the page
+            report=st,  # under the row of buttons, not in a narrow column
         )
         cols[1].download_button(
             "Download CSV",
@@ -138,6 +139,7 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
                 mime=mime,
                 needs_browser=True,
                 explain=False,
+                report=st,
             )
 
 

@@ -129,6 +129,7 @@ def event_download_row(ds: Dataset) -> None:
             file_name=file_name("timeline", ds, brief.source_ids(), "png"),
             mime="image/png",
             needs_browser=True,
+            report=st,
         )
     else:
         cols[0].download_button(
