@@ -37,13 +37,16 @@ def replicas():
         yield r
 
 
-def status(url: str, **headers) -> int:
+def status(url: str, **headers) -> int | None:
+    """The HTTP status, or None when nothing answers at all."""
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as r:
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except OSError:
+        return None
 
 
 def pinned(chromium, replicas, server: str):
@@ -340,3 +343,23 @@ def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click
     # The load ran through it: the live replica kept answering with the right panels.
     assert load["clicks"] > 0 and load["wrong_panels"] == 0, (load, err[-2000:])
     print(f"load: {load['clicks']} clicks, {load['errors']} errors (sessions on the dead replica)")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_supervisor_haproxy_and_every_replica():
+    import psutil
+
+    deployment = Replicas(n=2).start()
+    supervisor = psutil.Process(int((deployment.run_dir / "supervisord.pid").read_text()))
+    started = [supervisor, *supervisor.children(recursive=True)]
+    names = {p.name() for p in started}
+    assert "haproxy" in names and len(started) >= 4, names  # supervisord, haproxy, 2 replicas
+    run_dir = deployment.run_dir
+    deployment.proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends the script
+    assert deployment.proc.wait(timeout=60) == 0, deployment.output()[-3000:]
+    _, alive = psutil.wait_procs(started, timeout=5)
+    assert not alive, [p.pid for p in alive]
+    assert status(deployment.url + "/_stcore/health") is None
+    deployment.stop()  # nothing left to stop
+    assert deployment.leftovers == []
+    assert not run_dir.exists()
