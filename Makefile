@@ -1,6 +1,9 @@
 # One task runner. A newcomer needs two commands: `make run` and `make test`.
 UV := UV_PYTHON_DOWNLOADS=never python3 -m uv
 PORT ?= 8501
+# `make run` is for one person: it listens on this machine only. ADDRESS=0.0.0.0 opens it to
+# the network, without the proxy's refusals and headers; a team uses `make serve-replicas`.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: setup run serve-replicas test test-fast lint format bench export validate
 
@@ -8,7 +11,7 @@ setup:
 	@scripts/setup.sh
 
 run: setup
-	$(UV) run python -m geo.serve run app.py --server.port $(PORT)
+	$(UV) run python -m geo.serve run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # N Streamlit processes (default 2) behind HAProxy on PROXY_PORT (default 8500): deploy/haproxy.cfg.
 serve-replicas: setup

@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.assets import ensure_static_assets
 from pages._print import print_setup
-from pages._shared import dataset
+from pages._shared import dataset, failover_watch
 from patches import apply_server_patches
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
@@ -42,6 +42,8 @@ SAME_TAB_SCRIPT = """<script>(function () {
   new MutationObserver(keep).observe(doc.body, {subtree: true, childList: true,
     attributes: true, attributeFilter: ["target", "href"]});
 })();</script>"""
+# Behind the proxy, a reader whose replica died is brought back on another one (pages/_shared.py).
+failover_watch()
 
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which

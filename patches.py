@@ -98,6 +98,33 @@ def leave_pages_folder_mode() -> None:
         st.rerun()
 
 
+def rerun_session(session_id: str) -> bool:
+    """Rerun a reader's whole page, as it is, from outside its script run; False if it cannot.
+
+    A download made when clicked (Streamlit's deferred download) runs outside the page's script:
+    when it fails, Streamlit can only flash "Failed to generate file for download". The atlas
+    keeps its own message for the reader and reruns the page so the message shows under the
+    button. Streamlit has no public call for this: it takes the session from the runtime's
+    session manager and requests a rerun with the reader's last client state (page, address,
+    widgets), as Streamlit's own rerun on a source change does, as a whole-page run.
+    """
+    try:
+        from streamlit.proto.ClientState_pb2 import ClientState
+        from streamlit.runtime import Runtime
+
+        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
+        if info is None:
+            return False
+        state = ClientState()
+        state.CopyFrom(info.session._client_state)
+        state.fragment_id = ""
+        info.session.request_rerun(state)
+        return True
+    except Exception:  # best effort: the message is kept and shows on the page's next run
+        log.warning("could not rerun session %s to show an export error", session_id)
+        return False
+
+
 PATCHES: dict[Callable[..., Any], Patch] = {
     pin_streamlit_loopback: Patch(
         "pin_streamlit_loopback", "streamlit", "1.67", "no network look-ups of own address"
@@ -111,6 +138,7 @@ PATCHES: dict[Callable[..., Any], Patch] = {
     leave_pages_folder_mode: Patch(
         "leave_pages_folder_mode", "streamlit", "1.67", "a shared link as first request"
     ),
+    rerun_session: Patch("rerun_session", "streamlit", "1.67", "export errors in our words"),
 }
 
 

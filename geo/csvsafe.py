@@ -12,6 +12,10 @@ Every CSV the atlas writes (chart downloads, the charts ZIP, the data pack) goes
   number such as "-12.5" or "+3", are written as they are, because a sign followed only by
   digits cannot call anything and a reader sorting a column of changes needs the negatives.
   "-1+2" or "-2e3*A1" are not plain numbers and are neutralised.
+- Every text cell is written in double quotes (numbers are not). A spreadsheet set to split on
+  semicolons, tabs or pipes (as in many locales) would otherwise cut an unquoted
+  `x;=1+1;y` into cells of which `=1+1` is a live formula; in quotes it stays one cell, which
+  starts with x.
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ def csv_bytes(columns: list[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
     """
     buf = io.StringIO()
     buf.write(BOM)
-    writer = csv.writer(buf)
+    # QUOTE_NONNUMERIC quotes every str (safe_cell turns all text into str) and leaves int and
+    # float bare, so numbers stay numbers and no separator inside text can split a cell.
+    writer = csv.writer(buf, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
         writer.writerow([safe_cell(row.get(c)) for c in columns])

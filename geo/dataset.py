@@ -14,7 +14,17 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from geo.citations import citation_key, resolve
-from geo.io import os_error_text, parse, read_json, record_name, records, rel
+from geo.io import (
+    MAX_CONTEXT_BYTES,
+    MAX_SOURCE_BYTES,
+    os_error_text,
+    parse,
+    read_json,
+    record_name,
+    records,
+    rel,
+    too_large,
+)
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
     Citation,
@@ -65,13 +75,25 @@ def load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
         if meta.id in out:
             problems.append(Problem(file, meta.id, "id", f"duplicate id {meta.id!r}"))
             continue
-        text_path = (root / meta.file).resolve()
+        given = root / meta.file
+        text_path = given.resolve()
         if root.resolve() not in text_path.parents:
-            problems.append(
-                Problem(
-                    file, meta.id, "file", f"must lie inside the data folder, got {meta.file!r}"
-                )
+            # Name what is really wrong: a path that leaves the folder, or a link inside it
+            # that points out of it (its path alone looks fine).
+            inside = root.resolve() in given.parent.resolve().parents or (
+                given.parent.resolve() == root.resolve()
             )
+            why = (
+                f"{meta.file!r} is a symbolic link to a file outside the data folder; "
+                "copy the document into the data folder instead"
+                if inside and given.is_symlink()
+                else f"must lie inside the data folder, got {meta.file!r}"
+            )
+            problems.append(Problem(file, meta.id, "file", why))
+            continue
+        over = too_large(text_path, MAX_SOURCE_BYTES, "a source document")
+        if over:
+            problems.append(Problem(file, meta.id, "file", f"{meta.file}: {over}"))
             continue
         try:
             raw_bytes = text_path.read_bytes()
@@ -157,7 +179,14 @@ def load_dataset(root: Path | None = None) -> Dataset:
         else []
     )
     context = _with_label_points(
-        read_json(root / "context" / "countries.geojson", root, problems) or {}
+        read_json(
+            root / "context" / "countries.geojson",
+            root,
+            problems,
+            MAX_CONTEXT_BYTES,
+            "the basemap outlines",
+        )
+        or {}
     )
     # The names a static map draws (countries, seas, towns): optional, for drawing only.
     places_path = root / "context" / "places.geojson"

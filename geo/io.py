@@ -15,6 +15,13 @@ from geo.models import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
+# Caps on what one data file may weigh, checked before it is read: a file far over them is a
+# mistake (an unsimplified export, a wrong file), and it would be held in memory and, for the
+# outlines, sent whole to every reader who picks that basemap. Today's files are 5–35 KB.
+MAX_JSON_BYTES = 5_000_000  # sources.json, figures.json, events.json, disagreements.json
+MAX_CONTEXT_BYTES = 1_000_000  # context/countries.geojson (outlines for printing)
+MAX_SOURCE_BYTES = 2_000_000  # one source document's text
+
 
 def data_signature(root: Path) -> tuple:
     """What identifies the state of the data folder: a change in it means reload the data.
@@ -66,9 +73,37 @@ def os_error_text(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def read_json(path: Path, root: Path, problems: list[Problem]) -> Any | None:
-    """Parse a JSON file; on failure record one problem naming the line and column."""
+def too_large(path: Path, limit: int, what: str) -> str | None:
+    """Why the file at `path` is over `limit` bytes (a problem line's text), or None.
+
+    Only the size is looked at; a file that cannot be looked at is left to the reader.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= limit:
+        return None
+    return (
+        f"file is {size:,} bytes, more than the {limit:,} {what} may have; "
+        "use a smaller or simplified file (it is left out)"
+    )
+
+
+def read_json(
+    path: Path,
+    root: Path,
+    problems: list[Problem],
+    limit: int = MAX_JSON_BYTES,
+    what: str = "a data file",
+) -> Any | None:
+    """Parse a JSON file of at most `limit` bytes; on failure record one problem naming the
+    line and column (or the size, when it is over the cap, without reading it)."""
     name = rel(path, root)
+    over = too_large(path, limit, what)
+    if over:
+        problems.append(Problem(name, "-", "-", over))
+        return None
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

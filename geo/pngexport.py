@@ -118,6 +118,9 @@ def offline_launcher(browser: str) -> str | None:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             if subprocess.run(probe, capture_output=True, timeout=10).returncode == 0:  # noqa: S603 - fixed argv
                 folder = tempfile.mkdtemp(prefix="atlas-export-")
+                # Removed when the process exits (one folder per server process otherwise
+                # piled up in /tmp); the browser started from it is gone by then.
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)
                 launcher = os.path.join(folder, "chromium-offline")
                 with open(launcher, "w") as fh:
                     fh.write(

@@ -23,6 +23,19 @@ from geo.params import int_param
 Params = Mapping[str, Sequence[str]]  # every value of each key: `?topics=a&topics=b`
 
 
+SHOWN_CHARS = 60
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A value from a link as a notice repeats it: cut to `limit` characters, saying so.
+
+    A crafted link can carry a value of any length; the notice names it, not a page of it.
+    """
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value):,} characters)"
+
+
 def list_notice(params: Params, key: str, known: Sequence[str], what: str) -> str | None:
     """What is wrong with `params[key]` (`?layers=Border&layers=Ports`, Streamlit's form: each
     name as the widget shows it) as a list of `known` names, or None when nothing is.
@@ -36,9 +49,12 @@ def list_notice(params: Params, key: str, known: Sequence[str], what: str) -> st
     if not asked:
         return f"The link chose no {what}; showing every {what}."
     if len(unknown) == len(asked):
-        return f"Unknown {what} {', '.join(unknown)} in the link; showing every {what}."
+        return (
+            f"Unknown {what} {shown(', '.join(unknown), 2 * SHOWN_CHARS)} in the link; "
+            f"showing every {what}."
+        )
     if unknown:
-        return f"Unknown {what} {', '.join(unknown)} in the link were left out."
+        return f"Unknown {what} {shown(', '.join(unknown), 2 * SHOWN_CHARS)} in the link were left out."
     return None
 
 
@@ -47,7 +63,7 @@ def id_notice(params: Params, key: str, known: Sequence[str], notice: str) -> st
     an empty value (`?event=`) means "none chosen" and needs no notice."""
     values = [v for v in params.get(key, []) if v]
     if values and values[-1] not in known:
-        return notice.format(values[-1])
+        return notice.format(shown(values[-1]))
     return None
 
 
@@ -55,7 +71,7 @@ def feature_from_query(params: Params, features: Sequence[str]) -> tuple[str | N
     """The selected feature from `?feature=`, and a notice when it names none."""
     feature = (params.get("feature") or [None])[-1]
     if feature and feature not in features:
-        return None, [f"No feature has the id “{feature}”; showing the plain map."]
+        return None, [f"No feature has the id “{shown(feature)}”; showing the plain map."]
     return feature or None, []
 
 

@@ -6,19 +6,24 @@ Pages are the only modules that touch Streamlit; `geo/` stays free of it.
 from __future__ import annotations
 
 import gc
+import logging
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.charts import EXPORT_SIZE, Chart, cited_figure
+from geo.csvsafe import csv_bytes
 from geo.dataset import data_dir, load_dataset
 from geo.io import data_signature
 from geo.models import Dataset
-from geo.pngexport import render_image
+from geo.pngexport import ExportUnavailable, browser_path, render_image
 from geo.text import md
+from patches import rerun_session
 
 
 def _signature(root: Path) -> tuple:
@@ -146,6 +151,100 @@ def source_cards(ds: Dataset) -> None:
             )
 
 
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """A table as the atlas's CSV: BOM, every text cell quoted and formula-safe (geo.csvsafe)."""
+    return csv_bytes([str(c) for c in frame.columns], frame.to_dict("records"))
+
+
+def table(frame: pd.DataFrame, name: str, caption: str = "this table") -> None:
+    """A table, with the atlas's formula-safe CSV of it beside it (geo.csvsafe).
+
+    Streamlit's own toolbar export is off (client.disableDataExport): it writes text that
+    starts with = + - @ as is, which a spreadsheet runs as a formula.
+    """
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        f"Download {caption} (CSV)",
+        data=lambda: table_csv(frame),
+        file_name=f"iran-pakistan-atlas-{name}.csv",
+        mime="text/csv",
+        key=f"table-csv-{name}",
+        on_click="ignore",
+    )
+
+
+_EXPORT_FAILED = "export-failures"
+
+
+def image_export_unavailable() -> str | None:
+    """Why image export cannot work on this server, in the atlas's words; None when it can."""
+    if browser_path() is None:
+        return (
+            "Unavailable on this server: image export needs Chromium, which is not installed "
+            "(Debian: `apt-get install chromium`). The data still downloads as CSV."
+        )
+    return None
+
+
+def download(
+    where,
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    what: str,
+    key: str,
+    file_name: str,
+    mime: str,
+    needs_browser: bool = False,
+    explain: bool = True,
+    report=None,
+    help: str | None = None,  # Streamlit's own name for it
+) -> None:
+    """A download made when clicked, whose failure the reader reads in the atlas's words.
+
+    `make` runs outside the page's script run (Streamlit's deferred download); when it fails
+    Streamlit itself can only say "Failed to generate file for download". So the failure is
+    kept for this reader and the page reruns: the message, naming `what` failed, why and what
+    to try, stands under the button (or in `report`, e.g. the page under a row of narrow
+    columns) until the next page run. A download that cannot work here (no Chromium, for
+    `needs_browser`) is disabled, with the reason beside it when `explain`.
+    """
+    reason = image_export_unavailable() if needs_browser else None
+    failures: dict[str, str] = st.session_state.setdefault(_EXPORT_FAILED, {})
+    ctx = get_script_run_ctx()
+    session_id = ctx.session_id if ctx else ""
+
+    def made() -> bytes:
+        try:
+            return make()
+        except ExportUnavailable as exc:
+            failures[key] = f"{what} could not be made. {exc}"
+        except Exception as exc:
+            logging.getLogger(__name__).exception("download %s failed", key)
+            failures[key] = (
+                f"{what} could not be made ({type(exc).__name__}). Please try again; if it "
+                "fails again, the page's other downloads and the data pack still work."
+            )
+        rerun_session(session_id)
+        raise RuntimeError(failures[key])
+
+    where.download_button(
+        label,
+        data=made,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        disabled=reason is not None,
+        help=reason or help,
+        on_click="ignore",
+    )
+    if reason and explain:
+        where.caption(reason)
+    failure = failures.pop(key, None)
+    if failure:
+        (report or where).error(md(failure), icon="⚠️")
+
+
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
     return render_image(
@@ -161,3 +260,39 @@ def plotly_config(chart: Chart) -> dict:
         # Plotly's camera would copy the chart as shown, whose citations are captions.
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"],
     }
+
+
+# Behind the team deployment's proxy (deploy/haproxy.cfg, or the Kubernetes Ingress) the
+# SERVERID cookie names the replica that holds this reader's session. When that replica dies,
+# the proxy sends the next request to another replica and rewrites the cookie; Streamlit's page,
+# once its websocket reconnects, talks to a fresh session there that never ran the widgets'
+# callbacks, so clicks would do nothing. The page's address carries the reader's state
+# (feature, layers, filters), so loading it again on the new replica brings the reader back
+# to the same view, working. A light request every 2 s while the page is visible (the health
+# check, a few bytes) lets the proxy tell the page within seconds, rather than waiting for
+# Streamlit's reconnection back-off. Without a proxy (make run) there is no cookie: nothing.
+_FAILOVER_WATCH = """<script>
+(() => {
+  if (window.__atlasFailoverWatch) return;
+  window.__atlasFailoverWatch = true;
+  const replica = () => (document.cookie.match(/(?:^|;\\s*)SERVERID=([^;]*)/) || [])[1] || null;
+  let served = replica();
+  const moved = () => {
+    const now = replica();
+    if (served === null) { served = now; return false; }
+    if (now !== null && now !== served) { served = now; window.location.reload(); return true; }
+    return false;
+  };
+  setInterval(() => {
+    if (moved() || served === null || document.visibilityState !== 'visible') return;
+    fetch('./_stcore/health', {cache: 'no-store', credentials: 'same-origin'})
+      .then(moved, () => {});
+  }, 2000);
+  setInterval(moved, 500);
+})();
+</script>"""
+
+
+def failover_watch() -> None:
+    """Reload the page, at its address, when the proxy has moved the reader to another replica."""
+    st.html(_FAILOVER_WATCH, unsafe_allow_javascript=True)

@@ -32,6 +32,7 @@ from geo.text import md
 from pages._shared import (
     data_version,
     dataset,
+    download,
     plotly_config,
     png_bytes,
     problem_banner,
@@ -91,15 +92,17 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             st.caption(md(basis_line(chart)))
         st.caption(md(as_of_sources(ds, chart.source_ids()).text()))
         cols = st.columns([1, 1, 1, 1, 1])
-        cols[0].download_button(
+        download(
+            cols[0],
             "Download PNG",
-            data=lambda chart=chart: png_bytes(ds, chart),
+            lambda chart=chart: png_bytes(ds, chart),
+            what="This chart's PNG",
+            key=f"png-{chart.id}",
             file_name=file_name(chart.id, ds, chart.source_ids(), "png"),
             mime="image/png",
-            key=f"png-{chart.id}",
-            disabled=not png_ready,
-            help=None if png_ready else "PNG export needs Chromium on the server.",
-            on_click="ignore",
+            needs_browser=True,
+            explain=False,  # said once, at the top of the page
+            report=st,  # under the row of buttons, not in a narrow column
         )
         cols[1].download_button(
             "Download CSV",
@@ -113,14 +116,17 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             (cols[2], "svg", "image/svg+xml"),
             (cols[3], "pdf", "application/pdf"),
         ):
-            col.download_button(
+            download(
+                col,
                 f"Download {fmt.upper()}",
-                data=lambda chart=chart, fmt=fmt: png_bytes(ds, chart, fmt),
+                lambda chart=chart, fmt=fmt: png_bytes(ds, chart, fmt),
+                what=f"This chart's {fmt.upper()}",
+                key=f"{fmt}-{chart.id}",
                 file_name=file_name(chart.id, ds, chart.source_ids(), fmt),
                 mime=mime,
-                key=f"{fmt}-{chart.id}",
-                disabled=not png_ready,
-                on_click="ignore",
+                needs_browser=True,
+                explain=False,
+                report=st,
             )
 
 
@@ -128,14 +134,16 @@ today = date.today().isoformat()
 ready = prepared(ds, data_version(), today)
 charts = [chart for chart, _, _ in ready]
 
-st.download_button(
+download(
+    st,
     f"Download all charts (ZIP of {len(charts)} PNGs and CSVs, with the list of sources)",
-    data=lambda: zip_all(ds, charts),
+    lambda: zip_all(ds, charts),
+    what="The ZIP of all charts",
+    key="zip-all",
     file_name="iran-pakistan-atlas-charts.zip",
     mime="application/zip",
-    key="zip-all",
-    disabled=not png_ready,
-    on_click="ignore",
+    needs_browser=True,
+    explain=False,
 )
 
 for item in ready:

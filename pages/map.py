@@ -18,7 +18,6 @@ from geo.mapstyle import dash_rule
 from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
 from geo.models import Feature
 from geo.panel import Panel, build_panel
-from geo.pngexport import browser_path
 from geo.text import md
 from geo.urlstate import (
     MapView,
@@ -30,7 +29,7 @@ from geo.urlstate import (
 )
 from pages import _state
 from pages._brief import brief_downloads
-from pages._shared import dataset, problem_banner
+from pages._shared import dataset, download, problem_banner
 from patches import leave_pages_folder_mode
 
 PAGE = "map"
@@ -406,20 +405,18 @@ def map_download() -> None:
             key="w_map_format", default="png", persist_state="session",
             help="PNG for a document, SVG or PDF to print or edit.",
         ) or "png"  # fmt: skip
-    ready = browser_path() is not None
-    with button_col:
-        st.download_button(
-            f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
-            data=partial(map_image, layers, bounds, selected, fmt),
-            file_name=map_file_name(ds, fmt, layers, bounds),
-            mime=media_type(fmt),
-            key="map-image",
-            disabled=not ready,
-            help="The layers and the part of the map shown, the selected feature highlighted."
-            if ready
-            else "Drawing the image needs Chromium on the server, and it is not installed.",
-            on_click="ignore",
-        )
+    # Made when clicked; if it fails, the reader reads why under the button, in our words.
+    download(
+        button_col,
+        f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
+        partial(map_image, layers, bounds, selected, fmt),
+        what=f"The map's {fmt.upper()}",
+        key="map-image",
+        file_name=map_file_name(ds, fmt, layers, bounds),
+        mime=media_type(fmt),
+        needs_browser=True,
+        help="The layers and the part of the map shown, the selected feature highlighted.",
+    )
     view = seen().get("view")
     where = (
         f"the map's view now (zoom {view.zoom:g}, centred on {view.lat:.2f}° N, {view.lon:.2f}° E)"

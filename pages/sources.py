@@ -12,11 +12,12 @@ from geo.charts import short
 from geo.citations import highlighted_html, passages
 from geo.models import DISAGREEMENT_LABEL
 from geo.params import int_param
+from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes
 from geo.sources import search
 from geo.text import h, md
 from geo.urlstate import focus_from_query, focus_to_query, id_notice
 from pages import _state
-from pages._shared import dataset, problem_banner, source_cards
+from pages._shared import dataset, problem_banner, source_cards, sources_frame, table_csv
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -71,6 +72,15 @@ st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."
 )
 source_cards(ds)
+st.download_button(
+    "Download the sources table (CSV)",
+    data=lambda: table_csv(sources_frame(ds)),
+    file_name="iran-pakistan-atlas-sources.csv",
+    mime="text/csv",
+    key="table-csv-sources",
+    help="Formula-safe: no cell starts a spreadsheet formula.",
+    on_click="ignore",
+)
 
 tab_read, tab_search, tab_disagree = st.tabs(
     TABS, key="tab", bind="query-params", on_change=_state.acted, args=(PAGE,)
@@ -124,7 +134,19 @@ with tab_disagree:
         "and quote. Whether the versions contradict each other, or may count different things or "
         "stand for different times, is the atlas's reading, said as such."
     )
-    if not ds.disagreements:
+    if ds.disagreements:
+        st.download_button(
+            "Download the disagreements (CSV)",
+            data=lambda: to_csv_bytes(
+                disagreement_rows(ds, ds.disagreements), DISAGREEMENT_COLUMNS
+            ),
+            file_name="iran-pakistan-atlas-disagreements.csv",
+            mime="text/csv",
+            key="table-csv-disagreements",
+            help="Each version's source and quote, and the kind; formula-safe.",
+            on_click="ignore",
+        )
+    else:
         st.info("The data lists no matter on which the sources differ.")
     # A card per matter, each version's value and quote wrapped in full (a grid hid them).
     for i, d in enumerate(ds.disagreements):

@@ -10,7 +10,6 @@ from geo.asof import as_of_sources
 from geo.charts import cited_figure, file_name, source_line
 from geo.citations import citation_href
 from geo.models import DATE_PRECISION_LABEL, Dataset
-from geo.pngexport import browser_path
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
 from geo.timeline import (
@@ -24,7 +23,7 @@ from geo.timeline import (
 )
 from geo.urlstate import id_notice, list_notice
 from pages import _state
-from pages._shared import dataset, plotly_config, png_bytes, problem_banner
+from pages._shared import dataset, download, plotly_config, png_bytes, problem_banner
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -171,23 +170,27 @@ if undated:
             )
 
 
-png_ready = browser_path() is not None
-
-
 def event_download_row(ds: Dataset) -> None:
     # The image names every event on it: one row per event, as a brief needs it.
     brief = timeline_brief_chart(ds, events, undated=len(undated))
     cols = st.columns([1, 1, 3])
-    cols[0].download_button(
-        "Download PNG",
-        data=lambda: png_bytes(ds, brief),
-        file_name=file_name("timeline", ds, brief.source_ids(), "png"),
-        mime="image/png",
-        key="png-timeline",
-        disabled=not png_ready or not events,
-        help=None if png_ready else "PNG export needs Chromium on the server.",
-        on_click="ignore",
-    )
+    if events:
+        download(
+            cols[0],
+            "Download PNG",
+            lambda: png_bytes(ds, brief),
+            what="The timeline's PNG",
+            key="png-timeline",
+            file_name=file_name("timeline", ds, brief.source_ids(), "png"),
+            mime="image/png",
+            needs_browser=True,
+            report=st,
+        )
+    else:
+        cols[0].download_button(
+            "Download PNG", data=b"", key="png-timeline", disabled=True,
+            help="No events pass the filters: there is nothing to draw.",
+        )  # fmt: skip
     cols[1].download_button(
         "Download CSV",
         data=to_csv_bytes(event_rows(ds, events + undated), EVENT_COLUMNS),

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -115,9 +116,6 @@ class AppServer:
         self.stop()
 
 
-HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
-
-
 def haproxy_binary() -> str:
     """Debian's HAProxy (in /usr/sbin, often not on PATH); a clear error when it is missing."""
     found = shutil.which("haproxy") or (
@@ -130,15 +128,64 @@ def haproxy_binary() -> str:
     return found
 
 
+def _consecutive_free_ports(n: int) -> int:
+    """The first of n consecutive free loopback ports (the replicas listen on BASE, BASE+1…)."""
+    for _ in range(50):
+        base = free_port()
+        if base + n > 65535:
+            continue
+        try:
+            for port in range(base, base + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError(f"no {n} consecutive free ports on 127.0.0.1")
+
+
+@dataclass
+class Replica:
+    """One replica as the supervisor runs it: its port, its log, its current process."""
+
+    owner: Replicas
+    index: int
+    port: int
+
+    @property
+    def name(self) -> str:
+        """HAProxy's name for it (the SERVERID cookie's value)."""
+        return f"r{self.index}"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        """The pid of the process serving it now (a new one after each restart)."""
+        return int(self.owner.supervisorctl("pid", f"replica:replica-{self.port}").strip())
+
+    def log(self) -> str:
+        path = self.owner.run_dir / f"replica-{self.port}.log"
+        return path.read_text() if path.exists() else ""
+
+
 @dataclass
 class Replicas:
-    """N real app servers sharing one cookie secret, behind HAProxy with deploy/haproxy.cfg."""
+    """The documented deployment, exactly: `scripts/serve_replicas.sh N`, on free ports.
+
+    N real app servers sharing one cookie secret and HAProxy with deploy/haproxy.cfg, all
+    under supervisord with deploy/supervisord.conf (which restarts whichever dies).
+    """
 
     n: int = 2
     port: int = field(default_factory=free_port)
-    servers: list[AppServer] = field(default_factory=list)
+    servers: list[Replica] = field(default_factory=list)
     proc: subprocess.Popen | None = None
-    log_path: Path | None = None
+    run_dir: Path | None = None
+    output_path: Path | None = None
+    leftovers: list[int] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -146,64 +193,103 @@ class Replicas:
 
     @property
     def pids(self) -> list[int]:
-        return [s.proc.pid for s in self.servers]
+        return [s.pid for s in self.servers]
 
-    def start(self, timeout: float = 60.0) -> Replicas:
-        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "ATLAS_RUN_DIR": str(self.run_dir)}
+
+    def supervisorctl(self, *args: str) -> str:
+        """supervisorctl against this deployment's supervisord; its output."""
+        out = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "supervisorctl"), "-c", "deploy/supervisord.conf", *args],
+            cwd=ROOT, env=self._env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        return out.stdout
+
+    def start(self, timeout: float = 120.0) -> Replicas:
+        haproxy_binary()  # a clear error when it is missing
+        self.run_dir = Path(tempfile.mkdtemp(prefix="atlas-replicas-test-"))
+        base = _consecutive_free_ports(self.n)
+        self.servers = [Replica(self, i, base + i - 1) for i in range(1, self.n + 1)]
+        self.output_path = self.run_dir / "serve_replicas.out"
+        env = {
+            **self._env(),
+            "PORT": str(self.port),
+            "PROXY_BIND": "127.0.0.1",
+            "REPLICA_BASE_PORT": str(base),
+            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
+        }
+        self.proc = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve_replicas.sh"), str(self.n)],
+            cwd=ROOT, env=env, stdout=self.output_path.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
         try:
-            for _ in range(self.n):
-                self.servers.append(AppServer(env=dict(env)).start())
-            lines = [
-                f"    server r{i} 127.0.0.1:{s.port} check cookie r{i}"
-                for i, s in enumerate(self.servers, 1)
-            ]
-            fd, cfg = tempfile.mkstemp(prefix="atlas-haproxy-", suffix=".cfg")
-            os.close(fd)
-            Path(cfg).write_text(HAPROXY_CFG.read_text() + "\n".join(lines) + "\n")
-            fd, log = tempfile.mkstemp(prefix="atlas-haproxy-", suffix=".log")
-            os.close(fd)
-            self.log_path = Path(log)
-            self.proc = subprocess.Popen(
-                [haproxy_binary(), "-db", "-f", cfg],
-                stdout=self.log_path.open("w"),
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "ATLAS_PROXY_BIND": f"127.0.0.1:{self.port}"},
-            )
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"haproxy exited with {self.proc.returncode}:\n{self.log()}")
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r,
-                ):
-                    if r.status == 200:
-                        return self
-                time.sleep(0.1)
-            raise RuntimeError(f"haproxy not answering after {timeout}s:\n{self.log()}")
+                    raise RuntimeError(
+                        f"serve_replicas.sh exited with {self.proc.returncode}:\n{self.output()}"
+                    )
+                if all(_healthy(s.url) for s in self.servers) and _healthy(self.url):
+                    return self
+                time.sleep(0.2)
+            raise RuntimeError(f"replicas not all up after {timeout}s:\n{self.output()}")
         except BaseException:
             self.stop()
             raise
 
+    def output(self) -> str:
+        """What the script and supervisord printed."""
+        parts = [self.output_path, self.run_dir / "supervisord.log"] if self.run_dir else []
+        return "\n".join(p.read_text() for p in parts if p and p.exists())
+
     def log(self) -> str:
         """HAProxy's log: one line per request or websocket, naming the replica that served it."""
-        return self.log_path.read_text() if self.log_path and self.log_path.exists() else ""
+        path = self.run_dir / "haproxy.log" if self.run_dir else None
+        return path.read_text() if path and path.exists() else ""
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+        """Stop the script as Ctrl-C would; then make sure nothing it started is left."""
+        if self.proc is None:
+            return
+        import psutil
+
+        try:
+            tree = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            tree = []
+        # supervisord runs in its own session: its children are not below the script's.
+        supervisor_pid = self.run_dir / "supervisord.pid"
+        if supervisor_pid.exists():
+            with contextlib.suppress(psutil.NoSuchProcess, ValueError):
+                sup = psutil.Process(int(supervisor_pid.read_text()))
+                tree += [sup, *sup.children(recursive=True)]
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-        for server in self.servers:
-            server.stop()
+        _, alive = psutil.wait_procs(tree, timeout=15)
+        for proc in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.kill()
+        self.leftovers = [p.pid for p in alive]
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> Replicas:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
 
 
 def launch(playwright):

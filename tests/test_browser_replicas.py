@@ -8,7 +8,13 @@ it is configured to refuse.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +26,7 @@ import websockets
 from PIL import Image
 
 from geo.charts import EXPORT_SIZE
-from tests.browser import Replicas, click_feature, map_frame
+from tests.browser import ARTIFACTS_DIR, ROOT, Replicas, click_feature, map_frame, show
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +37,16 @@ def replicas():
         yield r
 
 
-def status(url: str, **headers) -> int:
+def status(url: str, **headers) -> int | None:
+    """The HTTP status, or None when nothing answers at all."""
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as r:
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except OSError:
+        return None
 
 
 def pinned(chromium, replicas, server: str):
@@ -129,3 +138,248 @@ def test_the_proxy_refuses_uploads_metrics_and_foreign_websockets(replicas):
         with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
             handshake(foreign)
         assert refused.value.response.status_code == 403
+
+
+def test_the_proxy_refuses_every_encoded_variant_of_a_refused_path(replicas):
+    # Streamlit itself serves all of these as its metrics or upload endpoint (any case, any
+    # percent-encoding, dot segments, a trailing ;param): the proxy must refuse each one.
+    variants = [
+        "/_stcore/metrics", "/_stcore/%6detrics", "/_stcore/%6Detrics", "/_STCORE/METRICS",
+        "/_stcore%2fmetrics", "/_stcore%2Fmetrics", "/_stcore/./metrics", "/_stcore/%2e/metrics",
+        "/x/../_stcore/metrics", "/_stcore/metrics;x", "/_stcore/metrics/", "/%5fstcore/metrics",
+        "/_stcore/%256detrics",
+        "/_stcore/upload_file/s/f", "/_stcore/%75pload_file/s/f", "/_stcore/upload%5Ffile/s/f",
+        "/_STCORE/UPLOAD_FILE/s/f", "/_stcore/./upload_file/s/f",
+    ]  # fmt: skip
+    for path in variants:
+        for method in ("GET", "PUT", "POST"):
+            assert raw_status(replicas.port, method, path) == 403, (method, path)
+    # What the atlas needs still passes.
+    assert raw_status(replicas.port, "GET", "/_stcore/health") == 200
+    assert raw_status(replicas.port, "GET", "/_stcore/host-config") == 200
+
+
+RECORDER = """
+(() => {
+  const log = (what) => {
+    const all = JSON.parse(sessionStorage.atlasLog || '[]');
+    all.push([performance.timeOrigin + performance.now(), what]);
+    sessionStorage.atlasLog = JSON.stringify(all);
+  };
+  log('page loaded ' + location.pathname + location.search);
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    log('websocket opening');
+    ws.addEventListener('open', () => log('websocket open'));
+    ws.addEventListener('close', () => log('websocket closed'));
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[k] = Native[k];
+})();
+"""
+
+
+def raw_status(port: int, method: str, path: str) -> int:
+    """The status for exactly this path, sent unaltered (urllib would resolve dot segments)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putheader("Content-Length", "0")
+        conn.endheaders()
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_the_proxy_compresses_text_and_caches_hashed_assets_and_tiles(replicas):
+    with urllib.request.urlopen(replicas.url + "/", timeout=30) as r:
+        page = r.read().decode()
+    bundle = re.search(r'src="\./(static/js/[^"]+\.js)"', page).group(1)
+    request = urllib.request.Request(
+        f"{replicas.url}/{bundle}", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        body = r.read()
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in r.headers["Cache-Control"]
+        assert "max-age=31536000" in r.headers["Cache-Control"]
+    import gzip
+
+    unpacked = gzip.decompress(body)
+    with urllib.request.urlopen(f"{replicas.servers[0].url}/{bundle}", timeout=30) as r:
+        assert unpacked == r.read()  # the same script, a fraction of the bytes
+    assert len(body) < len(unpacked) / 2
+
+    tile = next((ROOT / "static" / "basemap").glob("4/*/*.jpg")).relative_to(ROOT)
+    request = urllib.request.Request(
+        f"{replicas.url}/app/{tile}", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.headers["Cache-Control"] == "public, max-age=86400"
+        assert r.headers.get("Content-Encoding") is None  # JPEG is compressed already
+        assert r.read() == (ROOT / tile).read_bytes()
+
+    # The page itself is compressed but never cached: it names the current bundle.
+    request = urllib.request.Request(
+        replicas.url + "/", headers={"Accept-Encoding": "gzip", "Cookie": "SERVERID=r1"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert r.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_very_long_link_gets_the_atlas_refusal_not_a_bare_error(replicas):
+    for length in (9_000, 100_000):
+        url = f"{replicas.url}/?feature={'a' * length}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=30)
+        assert refused.value.code == 414
+        text = refused.value.read().decode()
+        assert "This link is too long" in text and "home page" in text
+    # A long but ordinary link still opens the atlas.
+    assert status(f"{replicas.url}/?layers={','.join(['border'] * 300)}") == 200
+
+
+def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click(
+    chromium, replicas, ds
+):
+    """Kill the reader's replica under load, after a page round trip: the supervisor restarts
+    it, HAProxy answers throughout, and the page moves itself to the other replica, where the
+    reader's next click gets its panel; nobody reloads by hand. The failover time is printed
+    beside the issue's aim of 15 s (`-s` shows it with the page's own timeline)."""
+    import threading
+
+    context, page = pinned(chromium, replicas, "r1")
+    # In the page, before Streamlit's scripts: note (epoch ms, survives the reload) when its
+    # websockets open and close and when the page loads, to say where the failover time goes.
+    context.add_init_script(RECORDER)
+    r1 = replicas.servers[0]
+    statuses: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        # A reader pinned to r1 asking the proxy for a page all along.
+        while not stop.is_set():
+            code = status(replicas.url + "/_stcore/health", Cookie="SERVERID=r1")
+            statuses.append((time.monotonic(), code))
+            time.sleep(0.2)
+
+    # Protocol-level readers on both replicas (scripts/load.py at nice 19); those on the
+    # replica that dies lose their session, which load.py counts as errors and exits 1 for.
+    load_cmd = [sys.executable, str(ROOT / "scripts" / "load.py"), "--url", replicas.url,
+                "--sessions", "6", "--duration", "40", "--json", "-"]  # fmt: skip
+    load_proc = subprocess.Popen(
+        load_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        page.goto(replicas.url)
+        click_feature(page, map_frame(page), ds.feature("gabd-rimdan-crossing"))
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("Figures", exact=True).click()
+        page.locator(".st-key-chart-trade .js-plotly-plot").wait_for()
+        nav.get_by_text("Map", exact=True).click()
+        frame = map_frame(page)
+        click_feature(page, frame, ds.feature("taftan-mirjaveh-crossing"))
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        time.sleep(8)  # the load is under way on both replicas
+        old_pid = r1.pid
+        os.kill(old_pid, signal.SIGKILL)
+        killed_at, killed_epoch = time.monotonic(), time.time()
+
+        # The reader clicks again; whatever the page does, the panel must come within 15 s.
+        # (Tried for up to 60 s, so that a failure says how long it really took.)
+        events: list[str] = []
+        target = ds.feature("mand-pishin-crossing")
+        back_at = None
+        # The page moves itself (no reload by hand): wait until it has loaded its address
+        # again, on the other replica, then click as the reader would. The wait goes on past
+        # 15 s only so that a failure says how long it really took.
+        page.wait_for_function(
+            "(t) => JSON.parse(sessionStorage.atlasLog || '[]')"
+            ".some(([at, what]) => at > t && what.startsWith('page loaded /?'))",
+            arg=killed_epoch * 1000,
+            timeout=60_000,
+        )
+        while time.monotonic() - killed_at < 60 and back_at is None:
+            try:
+                frame = map_frame(page, timeout=30_000)
+                show(frame, target)  # the reader moves the map to it, then clicks
+                click_feature(page, frame, target, timeout=30_000)
+                back_at = time.monotonic()
+                # When the page drew the panel, by the page's own clock (epoch ms).
+                panel_epoch = page.evaluate("() => window.__atlasPanel.full") / 1000
+            except Exception as exc:
+                events.append(f"{time.monotonic() - killed_at:.1f}s {type(exc).__name__}")
+                page.wait_for_timeout(250)
+        log = page.evaluate("() => JSON.parse(sessionStorage.atlasLog || '[]')")
+        timeline = [f"{t / 1000 - killed_epoch:+.1f}s {what}" for t, what in log]
+        page.screenshot(path=str(ARTIFACTS_DIR / "failover-after.png"))
+        assert back_at is not None, (events, timeline)
+        # The page moved itself: it loaded its own address, which carries the reader's view,
+        # on the other replica; nobody reloaded it by hand.
+        moved = [t / 1000 - killed_epoch for t, what in log
+                 if t / 1000 > killed_epoch and what == "page loaded /?feature=taftan-mirjaveh-crossing"]  # fmt: skip
+        assert moved, timeline
+        assert {c["value"] for c in context.cookies() if c["name"] == "SERVERID"} == {"r2"}
+        # Timings are printed beside the issue's aim, never asserted (they follow the machine's
+        # load: the same page took as long to open before the kill).
+        print(
+            f"\nfailover: the page moved to the other replica {moved[0]:.1f} s after its replica "
+            f"was killed; the reader's click had its panel at {panel_epoch - killed_epoch:.1f} s "
+            "(aim: within 15 s)"
+        )
+        print("\n".join(timeline))
+        assert page.locator(".st-key-panel h3").inner_text().strip() == target.props.name
+
+        # The supervisor restarted the dead replica, on its port.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if "RUNNING" in replicas.supervisorctl("status", f"replica:replica-{r1.port}"):
+                with contextlib.suppress(Exception):
+                    if r1.pid != old_pid and status(r1.url + "/_stcore/health") == 200:
+                        break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"r1 not restarted:\n{replicas.output()[-3000:]}")
+        out, err = load_proc.communicate(timeout=180)
+    finally:
+        stop.set()
+        context.close()
+        if load_proc.poll() is None:
+            load_proc.kill()
+    load = json.loads(out)
+
+    # HAProxy answered throughout: every request pinned to the dead replica was served.
+    assert statuses and all(code == 200 for _, code in statuses), [
+        (round(t - killed_at, 2), c) for t, c in statuses if c != 200
+    ]
+    assert any(t > killed_at for t, _ in statuses)
+    # The load ran through it: the live replica kept answering with the right panels.
+    assert load["clicks"] > 0 and load["wrong_panels"] == 0, (load, err[-2000:])
+    print(f"load: {load['clicks']} clicks, {load['errors']} errors (sessions on the dead replica)")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_supervisor_haproxy_and_every_replica():
+    import psutil
+
+    deployment = Replicas(n=2).start()
+    supervisor = psutil.Process(int((deployment.run_dir / "supervisord.pid").read_text()))
+    started = [supervisor, *supervisor.children(recursive=True)]
+    names = {p.name() for p in started}
+    assert "haproxy" in names and len(started) >= 4, names  # supervisord, haproxy, 2 replicas
+    run_dir = deployment.run_dir
+    deployment.proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends the script
+    assert deployment.proc.wait(timeout=60) == 0, deployment.output()[-3000:]
+    _, alive = psutil.wait_procs(started, timeout=5)
+    assert not alive, [p.pid for p in alive]
+    assert status(deployment.url + "/_stcore/health") is None
+    deployment.stop()  # nothing left to stop
+    assert deployment.leftovers == []
+    assert not run_dir.exists()

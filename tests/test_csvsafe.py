@@ -163,3 +163,17 @@ def test_data_pack_of_a_hostile_copy_holds_no_formula(data_copy, tmp_path):
             assert "'" + payload.strip() in flat, (name, payload)
     events = (out / "events.csv").read_bytes().decode("utf-8-sig")
     assert "–" in events and "“curly”" in events  # en dash and curly quotes, not mojibake
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|", ","])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_separator_followed_by_a_formula_cannot_split_a_cell_into_a_live_one(separator, start):
+    # A spreadsheet that splits on `separator` must still see one cell, beginning with x.
+    text = f"x{separator}{start}1+1{separator}y"
+    raw = csv_bytes(["cell", "n"], [{"cell": text, "n": 3}])
+    body = raw.decode("utf-8-sig").splitlines()[1]
+    assert body == f'"{text}",3'
+    # Split naively on the separator outside double quotes, as such a spreadsheet does.
+    cells_seen = next(csv.reader(io.StringIO(body), delimiter=separator))
+    assert not any(c.startswith(start) for c in cells_seen), cells_seen
+    assert cells(raw)[1] == [text, "3"]

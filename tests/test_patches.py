@@ -69,6 +69,7 @@ def test_quiet_flags_report_when_kaleido_changed_shape():
 # project, or a class attribute set from outside. Listed by the patterns the old code used.
 PRIVATE_TOUCHES = re.compile(
     r"net_util\._|_browser_impl|uses_pages_directory\s*=|branca\.element\.Template\s*="
+    r"|_session_mgr|_client_state"
 )
 
 
@@ -102,3 +103,8 @@ def test_a_shared_link_as_a_fresh_servers_first_request_runs_inside_the_navigati
         nav.get_by_role("link", name="Map").wait_for(timeout=30_000)
         assert nav.get_by_role("link", name="About the data").count() == 1
         context.close()
+
+
+def test_rerunning_a_session_that_is_not_there_says_so_without_raising():
+    # Outside a server there is no runtime: the patch reports it cannot, never raises.
+    assert patches.rerun_session("no-such-session") is False

@@ -64,3 +64,19 @@ def test_focus_is_a_citation_of_the_open_document_or_a_hit():
 def test_focus_survives_the_round_trip(focus):
     params = {k: [v] for k, v in focus_to_query(focus).items()}
     assert focus_from_query(params, "doc-a", {"doc-a": {"q1"}})[0] == focus
+
+
+def test_a_notice_repeats_a_long_link_value_cut_short_saying_how_long_it_was():
+    crafted = "x" * 100_000
+    notices = [
+        feature_from_query({"feature": [crafted]}, ["gabd-rimdan-crossing"])[1][0],
+        list_notice({"layers": ["Border", crafted]}, "layers", ["Border", "Ports"], "layer"),
+        id_notice({"basemap": [crafted]}, "basemap", ["Offline map"], "Unknown basemap “{}”."),
+    ]
+    for notice in notices:
+        assert len(notice) < 300, notice[:300]
+        assert "100,000 characters" in notice
+    # A short unknown value is still named whole.
+    assert feature_from_query({"feature": ["nowhere"]}, ["a"])[1] == [
+        "No feature has the id “nowhere”; showing the plain map."
+    ]
