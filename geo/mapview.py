@@ -16,7 +16,7 @@ from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.layers import bounds_of, view_for
-from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend
+from geo.mapelements import AtlasGeoJson, Chooser, Halo, InstantClick, Legend
 from geo.mapstyle import (
     KIND_COLOUR,
     POINT_STACK,
@@ -245,6 +245,8 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     # The selection's halo is the map's own business (a click, or the address's ?feature=),
     # so that a selection changes nothing the server sends: see Halo.
     m.add_child(Halo())
+    # A click leaves for the server at once, not after streamlit-folium's 250 ms debounce.
+    m.add_child(InstantClick())
     # The opening view fits what is shown, at the map's real size in the browser: the same
     # features fill a laptop's map and a phone's. The padding keeps them clear of the zoom
     # buttons (top left), the scale (bottom left) and the folded legend (bottom right).
