@@ -348,6 +348,7 @@ class InstantClick(MacroElement):
                 window.parent.postMessage({isStreamlitMessage: true,
                                            type: 'streamlit:setComponentValue',
                                            value: g.previous_data, dataType: 'json'}, '*');
+                // Counted, so that a test can tell this send from the debounced one.
                 window.__atlasInstantSends = (window.__atlasInstantSends || 0) + 1;
             }
             function onClick() {
