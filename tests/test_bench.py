@@ -14,7 +14,9 @@ import pytest
 
 from tests.browser import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# Every part of the benchmark, small: several servers and browsers one after another, which on
+# a shared two-core machine takes minutes.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
