@@ -211,7 +211,9 @@ class Halo(MacroElement):
     The halo follows two things: a click or Enter on a feature (its popup opens at once and the
     halo with it), and the address bar of the page around the map, which the page keeps in step
     with the selection (`?feature=`): a feature found by name, a link opened, or Back all reach
-    the map that way, without the map being rebuilt or sent again.
+    the map that way, without the map being rebuilt or sent again. The address is followed by
+    the Navigation API's `currententrychange` event of the page; only a browser without that
+    API falls back to looking at the address every `fallback_interval_ms`.
     """
 
     _template = Template(
@@ -267,22 +269,34 @@ class Halo(MacroElement):
             });
             var last = addressed();
             show(last);
-            // The address changes by history.replaceState, which fires no event: look at it
-            // a few times a second (a string comparison; nothing is drawn unless it changed).
-            setInterval(function () {
+            function follow() {
                 var now = addressed();
                 if (now !== last) { last = now; show(now); }
-            }, {{ this.interval_ms|tojson }});
+            }
+            // The page writes its address with history.replaceState (and Back pops it), which
+            // the Navigation API reports as one event: no timer runs while nothing changes.
+            var nav = null;
+            try { nav = window.parent.navigation || null; } catch (err) { nav = null; }
+            if (nav && nav.addEventListener) {
+                nav.addEventListener('currententrychange', follow);
+                // The page outlives this frame (another page of the atlas drops the map).
+                window.addEventListener('pagehide', function () {
+                    nav.removeEventListener('currententrychange', follow);
+                });
+            } else if (window.parent !== window) {
+                // A browser without the Navigation API: look a few times a second instead.
+                setInterval(follow, {{ this.fallback_interval_ms|tojson }});
+            }
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, color: str = "#f1c40f", interval_ms: int = 300):
+    def __init__(self, color: str = "#f1c40f", fallback_interval_ms: int = 300):
         super().__init__()
         self._name = "Halo"
         self.style = {"color": color, "className": "atlas-halo"}
-        self.interval_ms = interval_ms
+        self.fallback_interval_ms = fallback_interval_ms
 
 
 class ViewAddress(MacroElement):
@@ -338,3 +352,87 @@ class ViewAddress(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "ViewAddress"
+
+
+class InstantClick(MacroElement):
+    """A click on a feature reaches Streamlit at once, not after streamlit-folium's debounce.
+
+    streamlit-folium's frontend sends the component's value through a 250 ms debounce (fixed in
+    its bundle), so the panel could not start before a quarter of a second had passed. This
+    element sends the same value itself, through Streamlit's components protocol, as soon as the
+    click has been recorded by the frontend (`window.__GLOBAL_DATA__`, which its click handler
+    fills synchronously), and stores it as the frontend's previous value: when the debounced
+    send comes, it finds nothing changed and sends nothing, so a click makes one run, not two.
+
+    Values made of what a click records and of the map's view are sent early (`returned_objects`
+    within `CLICK_KEYS` and `VIEW_KEYS`; the view read from the map as streamlit-folium reads
+    it). If the popup then pans the map, the debounced send finds a new view and sends it: one
+    more run of the panel's fragments, as any pan makes, never a second full run.
+    """
+
+    # The keys a click on a layer fills in, and the view's, in the order streamlit-folium's value
+    # lists them, so that both sends serialise to the same JSON text.
+    CLICK_KEYS = ("last_object_clicked_tooltip", "last_object_clicked_popup", "last_active_drawing")
+    VIEW_KEYS = ("bounds", "zoom", "center")
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var CLICK_KEYS = {{ this.click_keys|tojson }};
+            var VIEW_KEYS = {{ this.view_keys|tojson }};
+            function view(g) {
+                // As streamlit-folium reads it (its wrap_longitude option included).
+                var wrap = g.wrap_longitude;
+                var b = map.getBounds(), c = map.getCenter();
+                return {bounds: wrap ? map.wrapLatLngBounds(b) : b, zoom: map.getZoom(),
+                        center: wrap ? map.wrapLatLng(c) : c};
+            }
+            function valueNow() {
+                var g = window.__GLOBAL_DATA__;
+                if (!g || !Array.isArray(g.returned_objects) || !g.returned_objects.length) {
+                    return null;
+                }
+                var asked = g.returned_objects;
+                var known = CLICK_KEYS.concat(VIEW_KEYS);
+                if (asked.some(function (k) { return known.indexOf(k) < 0; })) { return null; }
+                var v = view(g), value = {};
+                known.forEach(function (k) {
+                    if (asked.indexOf(k) >= 0) { value[k] = k in v ? v[k] : g[k]; }
+                });
+                return value;
+            }
+            function sendNow() {
+                var value = valueNow();
+                if (!value || window.parent === window) { return; }
+                var g = window.__GLOBAL_DATA__;
+                var text = JSON.stringify(value);
+                if (text === JSON.stringify(g.previous_data)) { return; }  // nothing new
+                // What the debounced send compares against: it will find this value and stay quiet.
+                g.previous_data = JSON.parse(text);
+                window.parent.postMessage({isStreamlitMessage: true,
+                                           type: 'streamlit:setComponentValue',
+                                           value: g.previous_data, dataType: 'json'}, '*');
+                // Counted, so that a test can tell this send from the debounced one.
+                window.__atlasInstantSends = (window.__atlasInstantSends || 0) + 1;
+            }
+            function onClick() {
+                // streamlit-folium's own click handler (on the layer's group) runs after this
+                // one in the same dispatch: send once every handler has recorded the click.
+                Promise.resolve().then(sendNow);
+            }
+            map.eachLayer(function (l) {
+                if (l.feature && l.feature.properties && l.feature.properties.id &&
+                    l.feature.properties.popup) { l.on('click', onClick); }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "InstantClick"
+        self.click_keys = list(self.CLICK_KEYS)
+        self.view_keys = list(self.VIEW_KEYS)

@@ -14,8 +14,11 @@ clicked layer as GeoJSON>}`), and waits until the panel shows that feature's nam
 its quotes (compared with the dataset's, loaded with geo.dataset.load_dataset).
 
 Reported: clicks, errors, wrong panels, click-to-panel latency (median/p95/max), ForwardMsg
-bytes received per click, and the server's CPU seconds per click (from /proc/<pid>/stat of
-every --server-pid, over the clicking window only). The generator lowers its own priority
+bytes received per click and the bytes the socket delivered (the same, framed, and compressed
+when websocket deflate is on), and the server's CPU seconds per click (from /proc/<pid>/stat of
+every --server-pid, over the clicking window only).
+`--value stock` clicks the benchmark's peer (scripts/peer_app.py) with the value `st_folium`'s
+defaults send; `--deflate` offers websocket permessage-deflate, as a browser does. The generator lowers its own priority
 (nice 19) so that, on a shared machine, it does not take CPU from the server it measures.
 """
 
@@ -45,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from websockets.asyncio.client import ClientConnection  # noqa: E402
 
 from geo.dataset import load_dataset  # noqa: E402
 
@@ -115,11 +119,51 @@ class Expected:
     value: str  # the st_folium component's value after a click on this feature, as JSON
 
 
-def expectations(data_dir: Path | None = None) -> list[Expected]:
-    """Every feature's click value and panel, from the dataset itself."""
+def _a_point(geometry: dict) -> tuple[float, float]:
+    """A (lat, lng) on the geometry, where a reader's click on it would land."""
+    coords = geometry["coordinates"]
+    while isinstance(coords[0], list):
+        coords = coords[len(coords) // 2]
+    return coords[1], coords[0]
+
+
+def stock_value(drawing: dict, clicks: int) -> dict:
+    """What streamlit-folium's frontend sends after a click with `st_folium`'s defaults (every
+    returned object): the click, the clicked layer, and the whole view (bounds, zoom, centre),
+    at the peer's opening view (scripts/peer_app.py)."""
+    lat, lng = _a_point(drawing["geometry"])
+    at = {"lat": lat, "lng": lng}
+    return {
+        "last_clicked": at,
+        "last_object_clicked": at,
+        "last_object_clicked_count": clicks,
+        "last_object_clicked_tooltip": drawing["properties"]["name"],
+        "last_object_clicked_popup": None,
+        "all_drawings": [],
+        "last_active_drawing": drawing,
+        "last_geocoder_result": None,
+        "bounds": {
+            "_southWest": {"lat": 23.885837699862005, "lng": 56.90917968750001},
+            "_northEast": {"lat": 30.826780904779774, "lng": 69.49951171875001},
+        },
+        "zoom": 6,
+        "last_circle_radius": None,
+        "last_circle_polygon": None,
+        "center": {"lat": 27.4, "lng": 63.2},
+        "selected_layers": [],
+        "selected_tags": [],
+    }
+
+
+def expectations(data_dir: Path | None = None, value: str = "atlas") -> list[Expected]:
+    """Every feature's click value and panel, from the dataset itself.
+
+    `value="atlas"`: the value the atlas's map sends (`returned_objects=["last_active_drawing"]`);
+    `value="stock"`: the one `st_folium` with its defaults sends (the benchmark's peer).
+    """
     ds = load_dataset(data_dir)
     out = []
-    for f in ds.features:
+    for i, f in enumerate(ds.features, 1):
         # What Leaflet's layer.toGeoJSON() gives for the clicked layer: the feature as drawn,
         # its properties carrying the id the page reads (properties.id).
         drawing = {
@@ -127,12 +171,13 @@ def expectations(data_dir: Path | None = None) -> list[Expected]:
             "properties": {"id": f.id, "name": f.props.name},
             "geometry": f.geometry,
         }
+        sent = stock_value(drawing, i) if value == "stock" else {"last_active_drawing": drawing}
         out.append(
             Expected(
                 f.id,
                 f.props.name,
                 [fold(c.quote) for c in f.props.citations],
-                json.dumps({"last_active_drawing": drawing}, separators=(",", ":")),
+                json.dumps(sent, separators=(",", ":")),
             )
         )
     return out
@@ -144,7 +189,8 @@ class Stats:
     clicks: int = 0
     errors: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
-    bytes_in: int = 0
+    bytes_in: int = 0  # ForwardMsg payloads, as Streamlit made them
+    wire_in: int = 0  # what the socket delivered: frames, after any websocket compression
     cache_hits: int = 0
     counting: bool = False  # bytes count only inside the clicking window
 
@@ -152,8 +198,11 @@ class Stats:
 class Session:
     """One reader's websocket: the page as Streamlit's frontend would hold it."""
 
-    def __init__(self, url: str, stats: Stats, component: str = MAP_COMPONENT):
+    def __init__(
+        self, url: str, stats: Stats, component: str = MAP_COMPONENT, deflate: bool = False
+    ):
         self.url = url.rstrip("/")
+        self.deflate = deflate  # offer permessage-deflate, as a browser does
         self.stats = stats
         self.component = component
         self.ws = None
@@ -191,8 +240,11 @@ class Session:
             origin=f"{parts.scheme}://{parts.netloc}",
             additional_headers={"Cookie": cookie} if cookie else None,
             max_size=None,
-            compression=None,  # count what Streamlit sends, not what a deflate extension makes of it
+            # Off unless asked: what Streamlit sends is counted either way (bytes_in), and
+            # what the socket carried beside it (wire_in).
+            compression="deflate" if self.deflate else None,
             open_timeout=timeout,
+            create_connection=self._counted(),
         )
         self.reader = asyncio.create_task(self._read())
         await self._rerun(None)
@@ -201,6 +253,18 @@ class Session:
             raise ConnectionError(self.broken)
         if self.widget_id is None:
             raise RuntimeError(f"no {self.component} component on the page")
+
+    def _counted(self) -> type[ClientConnection]:
+        """A connection that adds the bytes its socket delivers to this session's stats."""
+        stats = self.stats
+
+        class Counted(ClientConnection):
+            def data_received(self, data: bytes) -> None:
+                if stats.counting:
+                    stats.wire_in += len(data)
+                super().data_received(data)
+
+        return Counted
 
     async def close(self) -> None:
         if self.reader:
@@ -375,8 +439,10 @@ async def _run(
     seed: int,
     soak: float,
     sample_every: float,
+    value: str = "atlas",
+    deflate: bool = False,
 ) -> dict:
-    feats = expectations()
+    feats = expectations(value=value)
     stats = Stats()
     opened: list[Session] = []
     t0 = time.perf_counter()
@@ -384,7 +450,7 @@ async def _run(
 
     async def open_one(i: int) -> None:
         await asyncio.sleep(i * 0.05)  # readers arrive over a moment, not in one instant
-        s = Session(url, stats)
+        s = Session(url, stats, deflate=deflate)
         try:
             await s.open()
         except Exception as exc:
@@ -434,6 +500,9 @@ async def _run(
         "wrong_samples": stats.wrong[:5],
         "click_to_panel_ms": summary(stats.latencies_ms),
         "bytes_per_click": round(stats.bytes_in / clicks),
+        "wire_bytes_per_click": round(stats.wire_in / clicks),
+        "value": value,
+        "websocket_deflate": deflate,
         "cache_hits": stats.cache_hits,
     }
     if pids:
@@ -466,15 +535,28 @@ def run(
     seed: int = 1,
     soak: float = 0.0,
     sample_every: float = 10.0,
+    value: str = "atlas",
+    deflate: bool = False,
 ) -> dict:
     """Load the server at `url` with `sessions` protocol-level readers; returns the figures.
 
     Runs in this process at its current priority; `run_niced` runs it at nice 19 instead.
     With `soak` > 0 the clicking lasts `soak` seconds and the servers' RSS is sampled every
-    `sample_every` seconds.
+    `sample_every` seconds. `value` is the click's value shape ("atlas", or "stock" for the
+    benchmark's peer, scripts/peer_app.py); `deflate` offers websocket permessage-deflate.
     """
     return run_coroutine(
-        _run(url, sessions, duration, list(server_pids or []), seed, soak, sample_every)
+        _run(
+            url,
+            sessions,
+            duration,
+            list(server_pids or []),
+            seed,
+            soak,
+            sample_every,
+            value=value,
+            deflate=deflate,
+        )
     )
 
 
@@ -496,7 +578,11 @@ def run_niced(url: str, sessions: int, duration: float, server_pids: list[int], 
     for pid in server_pids:
         cmd += ["--server-pid", str(pid)]
     for key, value in kw.items():
-        cmd += [f"--{key.replace('_', '-')}", str(value)]
+        flag = f"--{key.replace('_', '-')}"
+        if isinstance(value, bool):
+            cmd += [flag] if value else []  # a switch: present or absent
+        else:
+            cmd += [flag, str(value)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"load generator failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -511,13 +597,16 @@ def report(r: dict) -> str:
         f"clicks {r['clicks']}, errors {r['errors']}, wrong panels {r['wrong_panels']}",
         f"click to panel: median {lat.get('median')} ms, p95 {lat.get('p95')} ms, "
         f"max {lat.get('max')} ms",
-        f"bytes per click {r['bytes_per_click']:,} (cache hits {r['cache_hits']})",
+        f"bytes per click {r['bytes_per_click']:,} (cache hits {r['cache_hits']}); on the "
+        f"wire {r['wire_bytes_per_click']:,} (websocket deflate "
+        f"{'offered' if r['websocket_deflate'] else 'off'})",
     ]
     if "cpu_s_per_click" in r:
         lines.append(
             f"server CPU {r['server_cpu_s']} s = {r['server_cores_busy']} cores, "
             f"{r['cpu_s_per_click']} CPU-s per click; RSS now {r['rss_mb_end']} MB"
         )
+
     if "soak" in r:
         s = r["soak"]
         lines.append(
@@ -542,11 +631,24 @@ def main() -> int:
     parser.add_argument("--sample-every", type=float, default=10.0, help="RSS sampling (s)")
     parser.add_argument("--json", help="write the figures as JSON to this file ('-': stdout)")
     parser.add_argument("--no-nice", action="store_true", help="keep this process's priority")
+    parser.add_argument(
+        "--value", choices=["atlas", "stock"], default="atlas",
+        help="the click's value: the atlas's map, or st_folium's defaults (scripts/peer_app.py)",
+    )  # fmt: skip
+    parser.add_argument("--deflate", action="store_true", help="offer websocket permessage-deflate")
     args = parser.parse_args()
     if not args.no_nice:
         os.nice(NICENESS)
     result = run(
-        args.url, args.sessions, args.duration, args.pids, args.seed, args.soak, args.sample_every
+        args.url,
+        args.sessions,
+        args.duration,
+        args.pids,
+        args.seed,
+        args.soak,
+        args.sample_every,
+        value=args.value,
+        deflate=args.deflate,
     )
     if args.json == "-":
         print(json.dumps(result))

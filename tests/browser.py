@@ -49,6 +49,10 @@ class AppServer:
 
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    # Another app (the benchmark's peer, scripts/peer_app.py) from another folder: Streamlit
+    # reads .streamlit/config.toml from its working folder, so an empty one gives its defaults.
+    script: str = "app.py"
+    cwd: Path = ROOT
     log_path: Path | None = None
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
@@ -65,13 +69,24 @@ class AppServer:
             self.log_path = Path(name)
         log = self.log_path.open("w")
         cmd = [
-            sys.executable, "-m", "geo.serve", "run", "app.py",
+            sys.executable, "-m", "geo.serve", "run", self.script,
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
+            cmd,
+            cwd=self.cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # geo.serve is the atlas's own launcher: importable from any working folder.
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+                ),
+                **self.env,
+            },
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
