@@ -7,6 +7,7 @@ left out, and everything valid is kept, so the app can keep serving it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -419,13 +420,30 @@ def _cross_check(ds: Dataset, root: Path) -> None:
         ds.problems,
         lambda cl: citation_problems(claims_file, cl.id, "citations", list(cl.citations)),
     )
-    # Events and figures are checked against every record declared, like features above.
-    event_ids = {e.id for e in ds.events}
-    figure_ids = {f.id for f in ds.figures}
+    # Events and figures are checked against every record declared in their files, like
+    # features above: a record left out for its own problem is reported once, there, and the
+    # claims linking it show the link as unavailable.
+    event_ids = _declared_ids(root / "events.json", "events")
+    figure_ids = _declared_ids(root / "figures.json", "figures")
     for cl in ds.claims:
         ds.problems += unknown_links(claims_file, cl.id, "features", list(cl.features), feature_ids)
         ds.problems += unknown_links(claims_file, cl.id, "events", list(cl.events), event_ids)
         ds.problems += unknown_links(claims_file, cl.id, "figures", list(cl.figures), figure_ids)
+
+
+def _declared_ids(path: Path, key: str) -> set[str]:
+    """The ids a data file declares, valid records or not (its own problems are reported when
+    it is loaded; here an unreadable file simply declares nothing)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    items = data.get(key) if isinstance(data, dict) else None
+    return {
+        r["id"]
+        for r in (items if isinstance(items, list) else [])
+        if isinstance(r, dict) and isinstance(r.get("id"), str)
+    }
 
 
 def _keep_valid(items, file, id_field, seen, problems, check):

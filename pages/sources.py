@@ -102,12 +102,18 @@ with tab_disagree:
     st.caption(
         "Every matter on which the sources say different things, each version beside its source "
         "and quote. Whether the versions contradict each other, or may count different things or "
-        "stand for different times, is the atlas's reading, said as such."
+        "stand for different times, is the atlas's reading, said as such. The Topics page shows "
+        "each beside everything else the sources say on its topic, and the map's panel beside "
+        "the features it concerns."
     )
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         for d in ds.disagreements:
-            st.markdown(f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])}. {md(d.note)}")
+            topic = urlencode({"topic": d.topics[0]})
+            st.markdown(
+                f"**{md(d.topic)}**: {md(DISAGREEMENT_LABEL[d.kind])}. {md(d.note)} "
+                f"([On the Topics page](/topics?{topic}))"
+            )
     else:
         st.info("The data lists no matter on which the sources differ.")
 
