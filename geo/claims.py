@@ -118,9 +118,11 @@ def _source_name(ds: Dataset, source_id: str) -> str:
 
 
 def _byline(ds: Dataset, citation: Citation) -> str:
+    # The short name: these quotes sit in narrow columns, side by side; the passage in context
+    # (one click) and the Sources page give the full reference.
     resolved = ds.cite(citation)
-    ref = resolved.reference if resolved else _source_name(ds, citation.source)
-    return f"— {md(ref)} · [Read it in context]({citation_href(citation)})"
+    name = resolved.short_name if resolved else _source_name(ds, citation.source)
+    return f"— {md(name)} · [Read it in context]({citation_href(citation)})"
 
 
 def record_links(

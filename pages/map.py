@@ -193,6 +193,12 @@ def render_panel(feature: Feature | None) -> None:
         st.subheader(panel.title)
         st.markdown(panel.facts)
         st.markdown(panel.status)
+        if panel.differences:
+            st.markdown(
+                "**The sources differ** on "
+                + "; ".join(d.title for d in panel.differences)
+                + ": each version is shown with its quote below."
+            )
         st.caption(panel.precision)
         if panel.length:
             st.markdown(panel.length)

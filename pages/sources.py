@@ -132,7 +132,9 @@ with tab_disagree:
     st.caption(
         "Every matter on which the sources say different things, each version beside its source "
         "and quote. Whether the versions contradict each other, or may count different things or "
-        "stand for different times, is the atlas's reading, said as such."
+        "stand for different times, is the atlas's reading, said as such. The Topics page shows "
+        "each beside everything else the sources say on its topic, and the map's panel beside "
+        "the features it concerns."
     )
     if ds.disagreements:
         st.download_button(
@@ -160,6 +162,9 @@ with tab_disagree:
                     f"“{md(' '.join(v.citation.quote.split()))}”"
                 )
             st.caption(md(d.note))
+            topic = urlencode({"topic": d.topics[0]}) if d.topics else ""
+            if topic:
+                st.markdown(f"[Read the topic: what each source says](/topics?{topic})")
 
 with tab_read:
     doc = st.selectbox(

@@ -62,30 +62,12 @@ n_diff = len(view.differences)
 st.markdown(
     f"{len(claims)} statements from {len(view.by_source)} of the {len(ds.sources)} sources"
     + (
-        f"; the sources differ on {n_diff} matter{'s' if n_diff != 1 else ''} (below)."
+        f"; the sources differ on {n_diff} matter{'s' if n_diff != 1 else ''}, first below."
         if n_diff
         else "; the atlas records no matter on which they differ."
     )
 )
 st.caption(md(as_of(ds, claims).text()) if claims else "")
-
-st.subheader("What each source says")
-if view.silent:
-    st.caption(md("Nothing recorded on this topic from: " + "; ".join(view.silent) + "."))
-# Side by side, one column per source (Streamlit stacks them on a phone); two rows of at most
-# three columns keep a quote's lines readable at 1280 px.
-groups = list(view.by_source)
-for row_start in range(0, len(groups), 3):
-    row = groups[row_start : row_start + 3]
-    for col, (sid, name, blocks) in zip(st.columns(3, gap="medium"), row, strict=False):
-        with col, st.container(border=True, key=f"source-{sid}"):
-            st.markdown(f"#### {name}")
-            for b in blocks:
-                st.markdown(f"**{b.label}**")
-                st.markdown(f"> {b.quote}")
-                st.caption(b.byline)
-                if b.links:
-                    st.caption("Concerns: " + " · ".join(b.links))
 
 st.subheader("Where the sources differ")
 if not view.differences:
@@ -102,6 +84,24 @@ for d in view.differences:
         st.caption(d.note)
         if d.links:
             st.caption("Concerns: " + " · ".join(d.links))
+
+st.subheader("What each source says")
+if view.silent:
+    st.caption(md("Nothing recorded on this topic from: " + "; ".join(view.silent) + "."))
+# Side by side, one column per source (Streamlit stacks them on a phone); two rows of at most
+# three columns keep a quote's lines readable at 1280 px.
+groups = list(view.by_source)
+for row_start in range(0, len(groups), 3):
+    row = groups[row_start : row_start + 3]
+    for col, (sid, name, blocks) in zip(st.columns(3, gap="medium"), row, strict=False):
+        with col, st.container(border=True, key=f"source-{sid}"):
+            st.markdown(f"##### {name}")
+            for b in blocks:
+                st.markdown(f"**{b.label}**")
+                st.markdown(f"> {b.quote}")
+                st.caption(b.byline)
+                if b.links:
+                    st.caption("Concerns: " + " · ".join(b.links))
 
 st.subheader("Elsewhere in the atlas")
 c1, c2, c3 = st.columns(3, gap="medium")

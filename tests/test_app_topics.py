@@ -51,7 +51,7 @@ def test_topic_from_the_address_shows_every_quote_on_it_with_its_source_and_link
 def test_each_source_has_its_own_column_headed_by_its_name(ds):
     at = run_topics({"topic": "energy"})
     headings = [
-        fold(m.value.removeprefix("#### ")) for m in at.markdown if m.value.startswith("#### ")
+        fold(m.value.removeprefix("##### ")) for m in at.markdown if m.value.startswith("##### ")
     ]
     speaking = [
         sid

@@ -22,11 +22,12 @@ from tests.browser import (
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "figures", "timeline", "sources", "about"]
+PAGES = ["", "figures", "timeline", "topics", "sources", "about"]
 HEADINGS = {
     "": "Iran–Pakistan Corridor Atlas",
     "figures": "Figures",
     "timeline": "Timeline",
+    "topics": "What the sources say, by topic",
     "sources": "Sources",
     "about": "About the data",
 }

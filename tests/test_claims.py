@@ -230,3 +230,27 @@ def test_a_one_feature_pack_holds_the_claims_and_disagreements_about_it(ds):
             if is_source and sid:
                 src = ds.sources[sid]
                 assert f"sources/{src.meta.file.rsplit('/', 1)[-1]}" in files
+
+
+def test_popup_says_briefly_when_the_sources_differ_on_its_feature(ds):
+    from geo.mapview import popup_html
+
+    differ = popup_html(ds, ds.feature("chadgi-border-market"))
+    assert "The sources differ</strong> on What is there at Chadgi" in differ
+    assert "The sources differ" not in popup_html(ds, ds.feature("gwadar-port"))
+
+
+def test_a_status_with_both_a_basis_and_a_note_is_refused(data_copy):
+    path = data_copy / "layers" / "energy.geojson"
+    layer = json.loads(path.read_text())
+    props = next(
+        f["properties"] for f in layer["features"] if f["properties"]["status_basis"] is not None
+    )
+    props["status_note"] = "The atlas doubts its own quote."
+    path.write_text(json.dumps(layer, ensure_ascii=False))
+    problems = [str(p) for p in load_dataset(data_copy).problems]
+    assert problems == [
+        f"data/layers/energy.geojson: {props['id']}: properties.status_note: status "
+        f"{props['status']!r} has a status_basis, so status_note must be empty "
+        "(a status is either the sources' word or the atlas's note)"
+    ]

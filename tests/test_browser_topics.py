@@ -1,0 +1,55 @@
+"""The Topics page in real Chromium: a topic from the address, quotes side by side, a link to
+the map that opens the feature's panel, and the pill that changes the topic and the address."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from geo.claims import claims_on_topic
+from tests.browser import map_frame
+
+pytestmark = pytest.mark.browser
+
+SHOTS = {"1280": (1280, 800), "390": (390, 844)}
+
+
+@pytest.mark.parametrize("size", list(SHOTS))  # a laptop and a phone
+def test_topic_page_shows_each_sources_quotes_and_opens_the_map_at_a_feature(
+    chromium, app_server, ds, size, tmp_path
+):
+    width, height = SHOTS[size]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_server.url}/topics?topic=border")
+        expect(page.locator("h1").first).to_have_text(
+            "What the sources say, by topic", timeout=90_000
+        )
+        expect(page.locator("h2").first).to_have_text("The border")
+        main = page.locator("[data-testid=stMain]")
+        first = claims_on_topic(ds, "border")[0]
+        expect(main).to_contain_text(" ".join(first.citation.quote.split())[:60])
+        expect(main).to_contain_text("What is there at Chadgi")
+        page.screenshot(path=tmp_path / f"topics-{size}.png", full_page=False)
+        # The pill changes the topic and the address.
+        page.locator(".st-key-w_topic button", has_text="Energy").first.click()
+        expect(page.locator("h2").first).to_have_text("Energy")
+        page.wait_for_function("() => location.search.includes('topic=energy')")
+        # A record concerned is one click away: the map opens with its panel.
+        link = page.get_by_role("link", name="Iran–Pakistan gas pipeline: Pakistani leg").first
+        assert link.get_attribute("href").endswith("/?feature=ip-gas-pipeline-pakistan-leg")
+        if link.get_attribute("target") == "_blank":  # Streamlit opens Markdown links in a new tab
+            with context.expect_page() as opened:
+                link.click()
+            page = opened.value
+        else:
+            link.click()
+        map_frame(page)
+        expect(page.locator(".st-key-panel h3")).to_have_text(
+            "Iran–Pakistan gas pipeline: Pakistani leg"
+        )
+        expect(page.locator(".st-key-panel")).to_contain_text("The sources differ")
+    finally:
+        context.close()
