@@ -363,13 +363,14 @@ def map_download() -> None:
     ready = browser_path() is not None
     with button_col:
         st.download_button(
-            f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
+            f"Download this map ({fmt.upper()})",  # short: whole on a phone; the caption says more
             data=partial(map_image, layers, bounds, page.feature, fmt),
             file_name=map_file_name(ds, fmt, layers, bounds),
             mime=FORMATS[fmt],
             key="map-image",
             disabled=not ready,
-            help="The layers and the part of the map shown, the selected feature highlighted."
+            help="What the map shows now (its view, layers and selected feature), with legend, "
+            "scale, north arrow, named places, sources and a boundary note."
             if ready
             else "Drawing the image needs Chromium on the server, and it is not installed.",
             on_click="ignore",
