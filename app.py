@@ -8,6 +8,8 @@ from functools import partial
 import streamlit as st
 
 from geo.assets import ensure_static_assets
+from pages._print import print_setup
+from pages._shared import dataset
 from patches import apply_server_patches
 
 # Also when started with plain `streamlit run`: from the first page run on, the server never
@@ -23,12 +25,16 @@ st.html(
     " { color: #575c61 !important; opacity: 1 !important; }</style>"
 )
 
+# Pages that print: the map then its panel, no sidebar or controls, each page's as-of and address.
+print_setup(dataset())
+
 PAGES = {
     # The default page is served at / but still reserves its own path: not "map", which
     # forwards below (a reader's /map?feature=… must open the map, not "Page not found").
     "map": st.Page("pages/map.py", title="Map", url_path="atlas", default=True),
     "figures": st.Page("pages/figures.py", title="Figures", url_path="figures"),
     "timeline": st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
+    "topics": st.Page("pages/topics.py", title="Topics", url_path="topics"),
     "sources": st.Page("pages/sources.py", title="Sources", url_path="sources"),
     "about": st.Page("pages/about.py", title="About the data", url_path="about"),
 }

@@ -43,9 +43,17 @@ class AsOf:
         return out
 
     def stamp(self) -> str:
-        """The later of the two dates, for file names ('undated' when neither is known)."""
+        """The later of the two dates, for file names ('undated' when neither is known).
+
+        Where one date contains the other ('2025' and '2025-10-26'), the more precise one is
+        kept: it says no more than the other and loses nothing.
+        """
         dates = [d for d in (self.newest_source_date, self.newest_event_date) if d]
-        return max(dates, key=period_end) if dates else "undated"
+        if not dates:
+            return "undated"
+        if len(dates) == 2 and (dates[0].startswith(dates[1]) or dates[1].startswith(dates[0])):
+            return max(dates, key=len)
+        return max(dates, key=period_end)
 
 
 def period_end(iso: str) -> date:
@@ -81,15 +89,26 @@ def as_of(ds: Dataset, records: list[Record] | None = None) -> AsOf:
     are the dated events those sources describe (and any events among the records).
     """
     if records is None:
-        source_ids = list(ds.sources)
-        events = list(ds.events)
-    else:
-        source_ids = list(dict.fromkeys(s for r in records for s in _cited_sources(r)))
-        counted = set(source_ids)
-        events = [r for r in records if isinstance(r, Event)]
-        events += [
-            e for e in ds.events if e not in events and {c.source for c in e.citations} & counted
-        ]
+        return _as_of(ds, list(ds.sources), list(ds.events))
+    source_ids = list(dict.fromkeys(s for r in records for s in _cited_sources(r)))
+    own = [r for r in records if isinstance(r, Event)]
+    return _as_of(ds, source_ids, own + [e for e in _described_by(ds, source_ids) if e not in own])
+
+
+def as_of_sources(ds: Dataset, source_ids: list[str]) -> AsOf:
+    """How recent the data of these sources is: their dates and the events they describe.
+
+    For what is drawn from a known set of documents (a chart, a map image, a pack).
+    """
+    return _as_of(ds, list(source_ids), _described_by(ds, source_ids))
+
+
+def _described_by(ds: Dataset, source_ids: list[str]) -> list[Event]:
+    counted = set(source_ids)
+    return [e for e in ds.events if {c.source for c in e.citations} & counted]
+
+
+def _as_of(ds: Dataset, source_ids: list[str], events: list[Event]) -> AsOf:
     metas = [ds.sources[s].meta for s in source_ids if s in ds.sources]
     dated = [m.published for m in metas if m.published]
     event_dates = [e.date for e in events if e.date]

@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from geo.asof import as_of_sources
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL, Dataset, Figure
 from geo.rows import FIGURE_COLUMNS, figure_row
@@ -350,11 +351,11 @@ def central_asia_chart(ds: Dataset) -> Chart | None:
             text=[f"{plot(f.qualifier) + ' ' if f.qualifier else ''}{f.value:g} {plot(f.unit)}"], textposition="outside",
             hovertext=[hover(ds, f)], hoverinfo="text",
         )  # fmt: skip
-    _layout(fig, "Iran's Central Asian trade: the Kazakhstan agreement and the Turkmenistan potential",
+    _layout(fig, "Iran and Central Asia: the Kazakhstan trade agreement and the potential of economic ties with Turkmenistan",
             yaxis_title="USD million", showlegend=False,
             yaxis_range=[0, max(f.value * to_million.get(f.unit, 1) for f in figs) * 1.2])  # fmt: skip
-    return Chart("central-asia", "Iran's Central Asian trade figures", fig, figs, derived,
-                 "An agreement signed and a potential are different things; they share an axis only to show their scale.")  # fmt: skip
+    return Chart("central-asia", "Iran's Central Asian figures", fig, figs, derived,
+                 "A trade agreement and a potential of economic ties are different things; they share an axis only to show their scale.")  # fmt: skip
 
 
 def build_charts(ds: Dataset) -> list[Chart]:
@@ -435,17 +436,18 @@ def basis_line(chart: Chart) -> str:
 
 
 def dates_line(ds: Dataset, source_ids: list[str], on: date) -> str:
-    """The footer's two dates, each labelled: the data's (latest source) and the export's."""
-    latest = data_date(ds, source_ids) or "not stated by the sources"
+    """The footer's dates, each labelled: the data's "as of" (the newest date its sources state
+    for themselves and the newest event they describe) and the export's."""
     return (
-        f"Iran–Pakistan Corridor Atlas · Latest source date of the data shown: {latest} · "
+        f"Iran–Pakistan Corridor Atlas · {as_of_sources(ds, source_ids).text()} · "
         f"Exported: {on.isoformat()}"
     )
 
 
 def file_name(what: str, ds: Dataset, source_ids: list[str], ext: str) -> str:
-    """`iran-pakistan-atlas-<what>-<data date>.<ext>`: what it is and how recent its data is."""
-    return f"iran-pakistan-atlas-{what}-{data_date(ds, source_ids) or 'undated'}.{ext}"
+    """`iran-pakistan-atlas-<what>-<as of>.<ext>`: what it is and how recent its data is (the
+    later of the newest source date and the newest event its sources describe)."""
+    return f"iran-pakistan-atlas-{what}-{as_of_sources(ds, source_ids).stamp()}.{ext}"
 
 
 CHAR_EM = 0.6  # a generous average glyph width of DejaVu Sans, in ems, for wrapping estimates

@@ -140,8 +140,12 @@ def load_dataset(root: Path | None = None) -> Dataset:
         if layer is not None:
             layers.append(layer)
 
-    figures = _load_table(root / "figures.json", "figures", Figure, root, problems)
-    events = _load_table(root / "events.json", "events", Event, root, problems)
+    # Every id declared, valid or not: a link to a broken record is that record's problem only.
+    declared: dict[str, set[str]] = {"figures": set(), "events": set()}
+    figures = _load_table(
+        root / "figures.json", "figures", Figure, root, problems, declared["figures"]
+    )
+    events = _load_table(root / "events.json", "events", Event, root, problems, declared["events"])
     disagreements = (
         _load_table(root / "disagreements.json", "disagreements", Disagreement, root, problems)
         if (root / "disagreements.json").exists()
@@ -167,7 +171,7 @@ def load_dataset(root: Path | None = None) -> Dataset:
 
     ds = Dataset(sources, layers, figures, events, context, problems, disagreements)
     ds.claims = claims
-    _cross_check(ds, root)
+    _cross_check(ds, root, declared)
     return ds
 
 
@@ -182,25 +186,30 @@ def _with_label_points(context: dict) -> dict:
     return context
 
 
-def _load_table(path, key, model, root, problems):
+def _load_table(path, key, model, root, problems, declared: set[str] | None = None):
     file = rel(path, root)
     data = read_json(path, root, problems)
     if data is None:
         return []
     out = []
     for i, raw in records(data, key, file, problems):
+        if declared is not None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            declared.add(raw["id"])
         item = parse(model, raw, file, record_name(raw, i), problems)
         if item is not None:
             out.append(item)
     return out
 
 
-def _cross_check(ds: Dataset, root: Path) -> None:
+def _cross_check(ds: Dataset, root: Path, declared: dict[str, set[str]]) -> None:
     """Checks across records. Each failing record is dropped from `ds`, its problem recorded."""
     folded = {sid: FoldedText.of(s.text).folded for sid, s in ds.sources.items()}
     # Related ids are checked against every feature declared, so that one broken feature
     # does not take the events that mention it down with it.
     feature_ids = {f.id for f in ds.features}
+    # Likewise for claims' links: a broken event or figure is its own problem, not its claims'.
+    event_ids = declared["events"] | {e.id for e in ds.events}
+    figure_ids = declared["figures"] | {f.id for f in ds.figures}
 
     folded_texts = {sid: FoldedText.of(s.text) for sid, s in ds.sources.items()}
 
@@ -237,6 +246,18 @@ def _cross_check(ds: Dataset, root: Path) -> None:
         bad = citation_problems(file, f.id, "properties.citations", list(p.citations))
         if p.status_basis is not None:
             bad += citation_problems(file, f.id, "properties.status_basis", [p.status_basis])
+            if (p.status_note or "").strip():
+                # Either the sources' word or the atlas's note, never both: a note beside a
+                # basis would say the quote does not quite state the status after all.
+                bad.append(
+                    Problem(
+                        file,
+                        f.id,
+                        "properties.status_note",
+                        f"status {p.status!r} has a status_basis, so status_note must be empty "
+                        "(a status is either the sources' word or the atlas's note)",
+                    )
+                )
         elif not (p.status_note or "").strip():
             bad.append(
                 Problem(
@@ -417,8 +438,6 @@ def _cross_check(ds: Dataset, root: Path) -> None:
         lambda cl: citation_problems(claims_file, cl.id, "citations", list(cl.citations)),
     )
     # Events and figures are checked against every record declared, like features above.
-    event_ids = {e.id for e in ds.events}
-    figure_ids = {f.id for f in ds.figures}
     for cl in ds.claims:
         ds.problems += unknown_links(claims_file, cl.id, "features", list(cl.features), feature_ids)
         ds.problems += unknown_links(claims_file, cl.id, "events", list(cl.events), event_ids)

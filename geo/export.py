@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, data_date, file_name
+from geo.asof import as_of_sources
+from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, file_name
 from geo.formats import IMAGE_FORMATS
 from geo.gpkg import geopackage_bytes
 from geo.layers import measured_length_km
@@ -21,9 +22,13 @@ from geo.mapimage import MAP_SIZE, map_figure
 from geo.models import Dataset, Feature
 from geo.pngexport import render_image
 from geo.rows import (
+    CLAIM_COLUMNS,
+    DISAGREEMENT_COLUMNS,
     EVENT_COLUMNS,
     FIGURE_COLUMNS,
     SOURCE_COLUMNS,
+    claim_rows,
+    disagreement_rows,
     event_rows,
     figure_rows,
     source_rows,
@@ -102,8 +107,9 @@ def write_maps(
 README = """Iran–Pakistan Corridor Atlas: data pack
 =======================================
 
-Latest source date of the data: {data_date}
+{as_of}
 Exported: {exported}
+Some documents state no date of their own; the newest event may come from one of them.
 
 Files
 - layers.geojson  every map feature with its properties, layer, citations and (lines) length
@@ -112,6 +118,12 @@ Files
 - figures.csv     one row per figure a source gives, with its verbatim quote
 - events.csv      one row per dated event; each citation in numbered columns
                   (source_1, source_title_1, quote_1, source_2, ...)
+- claims.csv      one row per statement of a source a brief could cite: its verbatim quote,
+                  its source, its topics and the ids of the features, events and figures it
+                  concerns; the label names its matter in the atlas's words
+- disagreements.csv  one row per matter on which the sources differ: the kind of difference
+                  (the atlas's reading), its note, and each version's value, source and quote
+                  (version_1_value, version_1_source, version_1_quote, version_2_value, ...)
 - sources.csv     what each source document states about itself (title, publisher, date, url)
 - sources/        the source documents themselves, unchanged, so every quote reads in context
 
@@ -148,7 +160,7 @@ def readme_text(ds: Dataset, on: date, features: list[Feature] | None = None) ->
     provenance = ds.context.get("provenance", {})
     ids = list(ds.sources) if features is None else _source_ids_of(features)
     return README.format(
-        data_date=data_date(ds, ids) or "not stated by the sources",
+        as_of=as_of_sources(ds, ids).text(),
         exported=on.isoformat(),
         border=(f"{border.props.geometry_source} Licence: {border.props.licence or 'not stated'}"
                 if border else "not in this pack"),
@@ -178,6 +190,15 @@ def pack_files(ds: Dataset, on: date, feature_ids: list[str] | None = None) -> d
         e for e in ds.events if set(e.related_features) & set(feature_ids or [])
     ]  # fmt: skip
     source_ids += [c.source for e in events for c in e.citations if c.source not in source_ids]
+    claims = ds.claims if not scoped else [
+        c for c in ds.claims if set(c.features) & set(feature_ids or [])
+    ]  # fmt: skip
+    differ = ds.disagreements if not scoped else [
+        d for d in ds.disagreements if set(d.features) & set(feature_ids or [])
+    ]  # fmt: skip
+    cited = [c.source for cl in claims for c in cl.citations]
+    cited += [v.citation.source for d in differ for v in d.versions]
+    source_ids += [s for s in dict.fromkeys(cited) if s not in source_ids]
     collection = layers_collection(ds)
     if scoped:
         keep = {f.id for f in features}
@@ -185,9 +206,11 @@ def pack_files(ds: Dataset, on: date, feature_ids: list[str] | None = None) -> d
         collection["sources"] = [s for s in collection["sources"] if s["id"] in source_ids]
     files = {
         "layers.geojson": (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode(),
-        "layers.gpkg": geopackage_bytes(ds, {f.id for f in features} if scoped else None),
         "figures.csv": to_csv_bytes(figure_rows(ds) if not scoped else [], FIGURE_COLUMNS),
         "events.csv": to_csv_bytes(event_rows(ds, events), EVENT_COLUMNS),
+        "layers.gpkg": geopackage_bytes(ds, {f.id for f in features} if scoped else None),
+        "claims.csv": to_csv_bytes(claim_rows(ds, claims), CLAIM_COLUMNS),
+        "disagreements.csv": to_csv_bytes(disagreement_rows(ds, differ), DISAGREEMENT_COLUMNS),
         "sources.csv": to_csv_bytes(
             [r for r in source_rows(ds) if r["id"] in source_ids], SOURCE_COLUMNS
         ),

@@ -15,6 +15,7 @@ import folium
 from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
+from geo.claims import disagreements_about_feature
 from geo.layers import bounds_of, opening_features, view_for
 from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend, ViewAddress
 from geo.mapstyle import (
@@ -81,6 +82,14 @@ def popup_html(ds: Dataset, feature: Feature) -> str:
         f'<div class="atlas-pop-meta">{h(KIND_LABEL[p.kind])} · {h(STATUS_LABEL[p.status])} '
         f"({h(whose)}) · {h(p.precision)} geometry</div>",
     ]
+    differ = disagreements_about_feature(ds, p.id)
+    if differ:
+        # Briefly: the panel beside the map shows the versions side by side.
+        parts.append(
+            '<div class="atlas-pop-differ"><strong>The sources differ</strong> on '
+            + "; ".join(h(d.topic) for d in differ)
+            + ": the panel shows each version with its quote.</div>"
+        )
     for c in p.citations:
         resolved = ds.cite(c)
         title = resolved.reference if resolved else c.source

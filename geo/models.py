@@ -63,20 +63,20 @@ PRECISION_MEANING: dict[str, str] = {
     ),
     "approximate": "A known place, positioned to within a few kilometres.",
     "schematic": (
-        "Where it is, or how it runs, is not public or not known with confidence: drawn only to"
-        " show that it exists and roughly where."
+        "Where it is, or how it runs or would run, is not public or not known with confidence:"
+        " drawn only to show roughly where; the status says whether it exists yet."
     ),
 }
 DATE_PRECISION_LABEL: dict[str, str] = {
     "day": "known to the day",
     "month": "known to the month",
     "year": "known to the year",
-    "undated": "dated only relative to the document",
+    "undated": "dated only in the source's words, relative to the document or to another event",
 }
 DISAGREEMENT_LABEL: dict[str, str] = {
-    "contradiction": "the values contradict each other",
-    "may_measure_different_things": "the figures may count or measure different things",
-    "different_dates": "the figures may stand for different times",
+    "contradiction": "the versions contradict each other",
+    "may_measure_different_things": "the versions may count, measure or describe different things",
+    "different_dates": "the versions may stand for different times",
 }
 # A citation marker in a summary: "[1]" names the record's first citation.
 MARKER = re.compile(r"\[(\d{1,2})\]")

@@ -11,6 +11,14 @@ import re
 from dataclasses import dataclass
 
 from geo.citations import citation_href
+from geo.claims import (
+    ClaimBlock,
+    DisagreementBlock,
+    claim_block,
+    claims_about_feature,
+    disagreement_block,
+    disagreements_about_feature,
+)
 from geo.layers import measured_length_km
 from geo.models import (
     KIND_LABEL,
@@ -47,6 +55,10 @@ class Panel:
     quotes: tuple[Quote, ...]
     placement: str  # the atlas's own placement note, labelled as such
     events: tuple[str, ...]
+    # What else the sources say about the feature (claims linking it), and the matters on which
+    # they differ about it, each version with its quote.
+    claims: tuple[ClaimBlock, ...] = ()
+    differences: tuple[DisagreementBlock, ...] = ()
 
 
 def _byline(ds: Dataset, c: Citation) -> str:
@@ -136,6 +148,10 @@ def build_panel(ds: Dataset, feature: Feature) -> Panel:
             + md(p.geometry_source)
         ),
         events=tuple(f"{md(e.date or e.date_phrase or '')}: {md(e.title)}" for e in related),
+        claims=tuple(claim_block(ds, c) for c in claims_about_feature(ds, feature.id)),
+        differences=tuple(
+            disagreement_block(ds, d) for d in disagreements_about_feature(ds, feature.id)
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from geo.csvsafe import csv_bytes
-from geo.models import Citation, Dataset, Event, Figure
+from geo.models import DISAGREEMENT_LABEL, Citation, Claim, Dataset, Disagreement, Event, Figure
 
 FIGURE_COLUMNS = [
     "id",
@@ -58,6 +58,20 @@ SOURCE_COLUMNS = [
     "original_file",
     "sha256",
 ]
+
+# Every column holding a quote has "quote" in its name (an outside check reads them so).
+CLAIM_COLUMNS = [
+    "id",
+    "label",
+    "topics",
+    "source",
+    "source_title",
+    "quote",
+    "features",
+    "events",
+    "figures",
+]
+DISAGREEMENT_COLUMNS = ["id", "matter", "topics", "kind", "kind_label", "note", "features"]
 
 
 def figure_citations(f: Figure) -> list[Citation]:
@@ -114,6 +128,61 @@ def event_row(ds: Dataset, e: Event) -> dict[str, Any]:
 def event_rows(ds: Dataset, events: Iterable[Event] | None = None) -> list[dict[str, Any]]:
     """One row per event (all of them unless `events` is given)."""
     return [event_row(ds, e) for e in (ds.events if events is None else events)]
+
+
+def claim_row(ds: Dataset, c: Claim) -> dict[str, Any]:
+    """One claim as a row: CLAIM_COLUMNS (its own quote first), then numbered columns for any
+    further citation. Lists are joined with ";"."""
+    first, *more = c.citations
+    src = ds.sources.get(first.source)
+    return {
+        "id": c.id,
+        "label": c.label,
+        "topics": ";".join(c.topics),
+        "source": first.source,
+        "source_title": src.meta.title if src else "",
+        "quote": flat(first.quote),
+        "features": ";".join(c.features),
+        "events": ";".join(c.events),
+        "figures": ";".join(c.figures),
+        **citation_cells(ds, more, start=2),
+    }
+
+
+def claim_rows(ds: Dataset, claims: Iterable[Claim] | None = None) -> list[dict[str, Any]]:
+    """One row per claim (all of them unless `claims` is given)."""
+    return [claim_row(ds, c) for c in (ds.claims if claims is None else claims)]
+
+
+def disagreement_row(ds: Dataset, d: Disagreement) -> dict[str, Any]:
+    """One disagreement as a row: DISAGREEMENT_COLUMNS, then per version N its value, source,
+    source title and quote (`version_N_value`, `version_N_source`, …, `version_N_quote`)."""
+    row: dict[str, Any] = {
+        "id": d.id,
+        "matter": d.topic,
+        "topics": ";".join(d.topics),
+        "kind": d.kind,
+        "kind_label": DISAGREEMENT_LABEL[d.kind],
+        "note": d.note,
+        "features": ";".join(d.features),
+    }
+    for n, v in enumerate(d.versions, start=1):
+        src = ds.sources.get(v.citation.source)
+        row[f"version_{n}_value"] = v.value
+        row[f"version_{n}_source"] = v.citation.source
+        row[f"version_{n}_source_title"] = src.meta.title if src else ""
+        row[f"version_{n}_quote"] = flat(v.citation.quote)
+    return row
+
+
+def disagreement_rows(
+    ds: Dataset, disagreements: Iterable[Disagreement] | None = None
+) -> list[dict[str, Any]]:
+    """One row per disagreement (all of them unless `disagreements` is given)."""
+    return [
+        disagreement_row(ds, d)
+        for d in (ds.disagreements if disagreements is None else disagreements)
+    ]
 
 
 def source_rows(ds: Dataset) -> list[dict[str, Any]]:

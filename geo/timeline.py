@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 
 from geo.charts import FONT, Chart
-from geo.models import Dataset, Event
+from geo.models import DATE_PRECISION_LABEL, Dataset, Event
 from geo.text import plot
 
 TOPIC_COLOUR = {
@@ -43,7 +43,7 @@ def date_label(event: Event) -> str:
     """The date as precisely as it is known: '2024', 'March 2024', '18 June 2026', or the
     source's own relative words for an undated event."""
     if event.date is None:
-        return f"“{event.date_phrase}” (dated only relative to the document)"
+        return f"“{event.date_phrase}” ({DATE_PRECISION_LABEL['undated']})"
     start, _ = extent(event)
     label = {
         "year": f"{start.year}",

@@ -173,6 +173,28 @@ def timeline_to_query(state: TimelineState, periods: Sequence[str]) -> dict[str,
     return params
 
 
+@dataclass(frozen=True)
+class TopicsState:
+    """The Topics page: the topic being read."""
+
+    topic: str
+
+
+def topics_from_query(params: Params, topics: Sequence[str]) -> tuple[TopicsState, list[str]]:
+    """The Topics page's state from ?topic=; an unknown topic falls back to the first, named."""
+    notices: list[str] = []
+    topic = _known_id(
+        params, "topic", topics, f"No topic is called “{{}}”; showing “{topics[0]}”.", notices
+    )
+    return TopicsState(topic or topics[0]), notices
+
+
+def topics_to_query(state: TopicsState) -> dict[str, str]:
+    """The query parameters that restore `state` (the topic is always named, so a copied link
+    says what it shows)."""
+    return {"topic": state.topic}
+
+
 # The map's view (?view=<lat>,<lon>,<zoom>) is kept apart from MapState: the map's own script
 # writes it into the address as the reader pans (geo/mapelements.py, ViewAddress), and the page
 # reads it only to open a shared link or to come back to the map as it was left.

@@ -57,19 +57,23 @@ st.markdown(
             + "; ".join(f"*{md(k)}*: {md(v)}" for k, v in PRECISION_MEANING.items()),
             "- **Differences between sources** (Sources page): every version with its quote, and "
             "what kind of difference the atlas reads it as, labelled as its reading.",
+            "- **Claims** (Topics page): the statements of the sources a brief could cite, each "
+            "its verbatim quote, read under one or more topics; the few words naming each "
+            "claim's matter are the atlas's.",
         ]
     )
 )
-c2 = st.columns(3)
+c2 = st.columns(4)
 c2[0].metric(
     "Statuses stated by a quote",
     f"{sum(f.props.status_basis is not None for f in ds.features)} of {len(ds.features)}",
 )
 c2[1].metric(
-    "Events dated only relative to their document",
+    "Events dated only in the sources' words",
     sum(e.date_precision == "undated" for e in ds.events),
 )
 c2[2].metric("Matters on which the sources differ", len(ds.disagreements))
+c2[3].metric("Claims, by topic (Topics page)", len(ds.claims))
 
 st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")

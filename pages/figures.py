@@ -9,6 +9,7 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
+from geo.asof import as_of_sources
 from geo.charts import (
     CHART_COLUMNS,
     Chart,
@@ -17,7 +18,6 @@ from geo.charts import (
     cagr,
     chart_rows,
     cited_figure,
-    data_date,
     file_name,
     growth_chart,
     metric,
@@ -89,10 +89,7 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             st.caption(md(chart.note))
         if basis_line(chart):
             st.caption(md(basis_line(chart)))
-        st.caption(
-            "Latest source date of the data shown: "
-            + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
-        )
+        st.caption(md(as_of_sources(ds, chart.source_ids()).text()))
         cols = st.columns([1, 1, 1, 1, 1])
         cols[0].download_button(
             "Download PNG",
@@ -185,11 +182,23 @@ if current and targets:
     )
     target_values = {t.value for t in targets}
     target = targets[0]
+    # Each source's own words on the period: a target one source states "a year" and another
+    # states with no period is not "both state it".
     st.markdown(
         md(
-            f"Target: ${target.value:g} billion a year, as "
-            + " and ".join(short(ds, t.citation.source) for t in targets)
-            + (" both state it." if len(target_values) == 1 else "; the sources differ.")
+            f"Target: ${target.value:g} billion"
+            + ("" if len(target_values) == 1 else " (the sources differ on the amount)")
+            + ". "
+            + "; ".join(
+                f"{short(ds, t.citation.source)} states "
+                + (
+                    f"${t.value:g} billion {'a year' if t.period == 'annual' else t.period}"
+                    if t.period
+                    else f"${t.value:g} billion, with no period"
+                )
+                for t in targets
+            )
+            + ". The calculator reads the target as a year's trade."
         )
     )
     if baseline_id and baseline_year and target_year:

@@ -8,13 +8,14 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.asof import as_of
 from geo.export import pack_name, pack_zip
 from geo.finder import find, is_exact
 from geo.layers import MAP_PX, size_of, view_bounds, view_for
 from geo.mapimage import map_file, map_file_name
 from geo.mapview import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, build_map
-from geo.models import Dataset, Feature
-from geo.panel import build_panel
+from geo.models import Feature
+from geo.panel import Panel, build_panel
 from geo.pngexport import browser_path
 from geo.text import md
 from geo.urlstate import (
@@ -26,6 +27,7 @@ from geo.urlstate import (
     view_to_query,
 )
 from pages import _state
+from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
 from patches import leave_pages_folder_mode
 
@@ -162,14 +164,29 @@ def map_report(value: dict) -> dict | None:
     return {"view": view, "bounds": bounds, "size": size_of(bounds, view.zoom)}
 
 
-def latest_source_date(ds: Dataset) -> str:
-    """'12 December 2025': the newest date any source states for itself."""
-    dates = [s.meta.published for s in ds.sources.values() if s.meta.published]
-    if not dates:
-        return "not stated by any source"
-    parts = [int(x) for x in max(dates).split("-")]
-    d = date(parts[0], *[*parts[1:], 1, 1][:2])
-    return [f"{d.year}", f"{d:%B %Y}", f"{d.day} {d:%B %Y}"][len(parts) - 1]
+def render_differences(panel: Panel) -> None:
+    """Where the sources differ about the feature: each version with its quote, side by side."""
+    for d in panel.differences:
+        with st.container(border=True, key=f"panel-differ-{d.id}"):
+            st.markdown(f"**The sources differ: {d.title}**")
+            st.caption(d.kind)
+            for col, v in zip(st.columns(len(d.versions)), d.versions, strict=True):
+                with col:
+                    st.markdown(f"**{v.value}**")
+                    st.markdown(f"> {v.quote}")
+                    st.caption(v.byline)
+            st.caption(d.note)
+
+
+def render_claims(panel: Panel) -> None:
+    """What else the sources say about the feature, by source: each a quote with its link."""
+    if not panel.claims:
+        return
+    with st.expander(f"What else the sources say about it ({len(panel.claims)})"):
+        for b in panel.claims:
+            st.markdown(f"**{b.label}**")
+            st.markdown(f"> {b.quote}")
+            st.caption(b.byline)
 
 
 def render_panel(feature: Feature | None) -> None:
@@ -191,14 +208,18 @@ def render_panel(feature: Feature | None) -> None:
         st.markdown("**In brief**, restating the quotes below (numbers name them):")
         st.markdown(panel.summary)
         st.markdown(f"**What the sources say** ({len(panel.quotes)})")
-        for q in panel.quotes:
-            st.markdown(f"> {q.text}")
-            st.markdown(f"**\\[{q.number}\\]** {q.byline}")
+        # Its own container: the feature's quotes, apart from the claims' and the differences'.
+        with st.container(key="panel-quotes"):
+            for q in panel.quotes:
+                st.markdown(f"> {q.text}")
+                st.markdown(f"**\\[{q.number}\\]** {q.byline}")
         st.caption(panel.placement)
         if panel.events:
             st.markdown("**Events**")
             for line in panel.events:
                 st.markdown(f"- {line}")
+        render_differences(panel)
+        render_claims(panel)
         st.download_button(
             "Download this feature's data (ZIP)",
             # Built only when asked for: a click on the map costs nothing for it.
@@ -210,6 +231,7 @@ def render_panel(feature: Feature | None) -> None:
             "full text of each source it cites; a README says whose word each field is.",
             on_click="ignore",
         )
+        brief_downloads(ds, feature=feature.id)
 
 
 before = st.session_state.get(f"state:{PAGE}")
@@ -242,9 +264,9 @@ head, finder = st.columns([3, 2], gap="medium", vertical_alignment="top")
 with head:
     st.markdown(
         "Where the sources place what crosses the Iran–Pakistan border, each feature with the "
-        f"passages that state it. Data as of the latest source: **{latest_source_date(ds)}**.",
-        help="Three of the five source documents state no date of their own; "
-        "the About page lists what each one states.",
+        f"passages that state it. **{md(as_of(ds).text())}**.",
+        help="A source may state its own date and describe later events: an undated document "
+        "describes the newest event. The About page lists what each document states.",
     )
 with finder:
     _state.seed("w_find", st.session_state.get("map_query", ""))

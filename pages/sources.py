@@ -158,7 +158,9 @@ with tab_read:
                 "<style>.atlas-doc{white-space:pre-wrap;font-family:Georgia,'DejaVu Serif',serif;line-height:1.55;"
                 "max-height:640px;overflow-y:auto;padding:0 .5rem;border:1px solid #d5dadd;border-radius:.5rem}"
                 ".atlas-doc:focus-visible{outline:2px solid #1f5f8b}"
-                ".atlas-mark{background:#fdebb3;padding:0 1px}.atlas-focus{background:#f5b041;outline:2px solid #b9770e}</style>"
+                ".atlas-mark{background:#fdebb3;padding:0 1px}.atlas-focus{background:#f5b041;outline:2px solid #b9770e}"
+                # On paper the box grows to the whole text (a scrolling box printed blank).
+                "@media print{.atlas-doc{max-height:none;overflow:visible;border:none}}</style>"
                 f'<div class="atlas-doc" tabindex="0" role="region" aria-label="{h(src.meta.title)}: full text">'
                 f"{highlighted_html(src.text, marks, focus_key)}</div>"
             )

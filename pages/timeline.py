@@ -7,7 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from geo.charts import cited_figure, data_date, file_name, source_line
+from geo.asof import as_of_sources
+from geo.charts import cited_figure, file_name, source_line
 from geo.citations import citation_href
 from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.pngexport import browser_path
@@ -103,16 +104,14 @@ else:
     )
     st.caption(md(source_line(ds, chart)))
     st.caption(md(chart.note))
-    st.caption(
-        "Latest source date of the data shown: "
-        + md(data_date(ds, chart.source_ids()) or "not stated by the sources")
-    )
+    st.caption(md(as_of_sources(ds, chart.source_ids()).text()))
 
 if undated:
-    with st.expander(f"Dated only relative to the document ({len(undated)})", expanded=True):
+    with st.expander(f"Dated only in the sources' words ({len(undated)})", expanded=True):
         st.caption(
-            "The sources date these only by words such as “earlier this year” in a text that "
-            "does not state its own date, so the atlas does not place them on a year."
+            "The sources date these only by words such as “earlier this year”, in a text that "
+            "does not state its own date, or “after” another event, so the atlas does not "
+            "place them on a year."
         )
         for e in undated:
             st.markdown(f"- {md(e.title)}: “{md(e.date_phrase)}”, {md(short_source(e))}")

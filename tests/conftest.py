@@ -17,6 +17,7 @@ PAGES = [
     "pages/map.py",
     "pages/figures.py",
     "pages/timeline.py",
+    "pages/topics.py",
     "pages/sources.py",
     "pages/about.py",
 ]

@@ -23,10 +23,11 @@ def test_about_page_shows_counts_and_a_clean_verdict(monkeypatch, ds):
         "Statuses stated by a quote": (
             f"{sum(f.props.status_basis is not None for f in ds.features)} of {len(ds.features)}"
         ),
-        "Events dated only relative to their document": str(
+        "Events dated only in the sources' words": str(
             sum(e.date_precision == "undated" for e in ds.events)
         ),
         "Matters on which the sources differ": str(len(ds.disagreements)),
+        "Claims, by topic (Topics page)": str(len(ds.claims)),
     }
     assert "the data is sound" in at.success[0].value
     assert not at.error

@@ -33,13 +33,12 @@ def test_under_each_chart_the_page_says_its_sources_and_data_date_and_offers_no_
     the chart without them, is not offered (every download draws them into the image)."""
     import json
 
-    from geo.charts import data_date
+    from geo.asof import as_of_sources
 
     at = figures_page()
     text = captions(at)
     for chart in build_charts(ds):
-        latest = data_date(ds, chart.source_ids()) or "not stated by the sources"
-        assert f"Latest source date of the data shown: {latest}" in text, chart.id
+        assert as_of_sources(ds, chart.source_ids()).text() in text, chart.id
     for plot in at.get("plotly_chart"):
         config = json.loads(plot.proto.config)
         assert "toImage" in config["modeBarButtonsToRemove"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +25,14 @@ def find(at: AppTest, text: str) -> AppTest:
 
 
 def quotes_shown(at: AppTest) -> list[str]:
-    return [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("> ")]
+    """The feature's own numbered quotes: each a blockquote followed by its "[n]" byline (the
+    claims and the versions of a disagreement further down are quotes too, without numbers)."""
+    values = [m.value for m in at.markdown]
+    return [
+        v[2:].replace("\\", "")
+        for v, after in itertools.pairwise(values)
+        if v.startswith("> ") and after.startswith("**\\[")
+    ]
 
 
 def test_map_page_opens_without_selection():
@@ -133,3 +142,33 @@ def test_state_survives_a_trip_to_another_page_and_back():
     assert at.multiselect(key="w_layers").value == ["border", "energy"]
     assert at.radio(key="w_basemap").value == "osm"
     assert at.subheader[0].value == "Gwadar Port"
+
+
+def test_panel_lists_the_claims_about_its_feature_and_where_the_sources_differ(ds):
+    from geo.claims import claims_about_feature, disagreements_about_feature
+
+    at = app()
+    find(at, "Chadgi border market")
+    assert at.subheader[0].value.replace("\\", "") == "Chadgi border market"
+    quotes = [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("> ")]
+    shown = " ".join(" ".join(q.split()) for q in quotes)
+    claims = claims_about_feature(ds, "chadgi-border-market")
+    assert claims
+    for c in claims:
+        assert " ".join(c.citation.quote.split()) in shown, c.id
+    differ = disagreements_about_feature(ds, "chadgi-border-market")
+    assert [d.id for d in differ] == ["chadgi-market-and-crossing"]
+    text = panel_text(at).replace("\\", "")
+    assert "The sources differ: What is there at Chadgi" in text
+    for v in differ[0].versions:
+        assert v.value in text
+        assert " ".join(v.citation.quote.split()) in shown
+
+
+def test_map_header_states_the_as_of_from_the_data(ds):
+    from geo.asof import as_of
+
+    at = app()
+    header = next(m.value for m in at.markdown if "Data as of" in m.value).replace("\\", "")
+    assert as_of(ds).text() in header
+    assert "18 Jun 2026" in header and "12 Dec 2025" in header

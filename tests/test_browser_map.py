@@ -30,7 +30,10 @@ def outside(requests: list[str], server) -> list[str]:
 
 
 def panel_quotes(page) -> list[str]:
-    return [" ".join(q.split()) for q in page.locator(".st-key-panel blockquote").all_inner_texts()]
+    return [
+        " ".join(q.split())
+        for q in page.locator(".st-key-panel-quotes blockquote").all_inner_texts()
+    ]
 
 
 def test_click_on_each_crossing_shows_its_quotes(page, app_server, ds):
@@ -88,7 +91,7 @@ def test_finder_moves_the_map_to_the_feature(page, app_server):
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Chabahar Port")
     frame.wait_for_function("Math.abs(window.map.getCenter().lng - 60.613) < 0.01")
-    # No closer than the offline tiles are drawn (zoom 8): beyond, they are only blurred.
+    # A point is shown at the closest zoom where the offline basemap is still sharp.
     assert frame.evaluate("window.map.getZoom()") == SHARP_ZOOM
 
 

@@ -46,12 +46,16 @@ def test_round_trip_map_figures_map_keeps_layers_basemap_and_selection(page, app
     page.evaluate("() => {}")
     page.locator(".st-key-w_find input").fill("Taftan-Mirjaveh")
     page.keyboard.press("Enter")
-    expect(page.locator(".st-key-panel h3")).to_have_text("Taftan–Mirjaveh crossing")
+    expect(page.locator(".st-key-panel h3")).to_have_text(
+        "Crossing at Taftan (placed by the atlas)"
+    )
     assert frame is not None
     page.get_by_role("link", name="Figures").click()
     expect(page.locator("h1").first).to_have_text("Figures")
     page.get_by_role("link", name="Map").first.click()
-    expect(page.locator(".st-key-panel h3")).to_have_text("Taftan–Mirjaveh crossing")
+    expect(page.locator(".st-key-panel h3")).to_have_text(
+        "Crossing at Taftan (placed by the atlas)"
+    )
     chosen = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]")
     expect(chosen).to_contain_text("Border crossings")
     assert "Ports" not in chosen.inner_text() and "Energy" not in chosen.inner_text()
@@ -189,7 +193,7 @@ def test_every_feature_of_the_opening_view_can_be_clicked(chromium, app_server, 
     ("typed", "name"),
     [
         ("Gabd-Rimdan", "Gabd–Rimdan crossing"),
-        ("Mand Pishin", "Mand–Pishin crossing"),
+        ("Mand Pishin", "Mand–Pishin border market"),
         ("Chedgi", "Chadgi–Kouhak crossing"),
         ("Peace Pipeline", "Iran–Pakistan gas pipeline: Iranian leg"),
         ("power line", "Polan–Gabd electricity transmission line"),

@@ -24,8 +24,11 @@ def test_a_passage_cited_by_several_records_names_each(ds):
         "gabd-border-market",
         "mand-pishin-border-market",
         "chadgi-border-market",
+        "marketplaces-operating",
     }
-    assert {c.kind for c in quote_owner.citers} == {"feature"}
+    assert {c.kind for c in quote_owner.citers} == {"feature", "claim"}
+    claim = next(c for c in quote_owner.citers if c.kind == "claim")
+    assert claim.href == "/topics?topic=border"
 
 
 def test_citer_links_go_to_map_figures_and_timeline(ds):

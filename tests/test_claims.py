@@ -144,7 +144,7 @@ def test_as_of_over_some_records_counts_only_their_sources_and_the_events_they_d
             AsOf("2025-12-12", "2025", ("A", "B")),
             "Data as of: sources dated up to 12 Dec 2025; events up to 2025"
             " (two sources state no date)",
-            "2025",  # a year-precise event may stand for any day up to 31 December
+            "2025-12-12",  # the year 2025 contains the day: the more precise is kept
         ),
         (
             AsOf(None, "2024-03", ("A",)),
@@ -157,3 +157,76 @@ def test_as_of_over_some_records_counts_only_their_sources_and_the_events_they_d
 def test_as_of_sentence_and_stamp(asof, text, stamp):
     assert asof.text() == text
     assert asof.stamp() == stamp
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_data_pack_writes_claims_csv_with_every_claim_its_quote_and_links(ds):
+    from datetime import date
+
+    from geo.export import pack_files
+
+    rows = read_csv(pack_files(ds, date(2026, 12, 1))["claims.csv"])
+    assert [r["id"] for r in rows] == [c.id for c in ds.claims]
+    header = list(rows[0])
+    assert header[:9] == [
+        "id", "label", "topics", "source", "source_title", "quote", "features", "events", "figures",
+    ]  # fmt: skip
+    by_id = {r["id"]: r for r in rows}
+    for c in ds.claims:
+        row = by_id[c.id]
+        assert row["quote"] == fold(c.citation.quote)
+        assert row["source"] == c.citation.source
+        assert row["topics"].split(";") == list(c.topics)
+        assert row["features"] == ";".join(c.features)
+        assert row["events"] == ";".join(c.events)
+        assert row["figures"] == ";".join(c.figures)
+
+
+def test_data_pack_writes_disagreements_csv_with_each_version_and_the_kind(ds):
+    from datetime import date
+
+    from geo.export import pack_files
+
+    rows = read_csv(pack_files(ds, date(2026, 12, 1))["disagreements.csv"])
+    assert [r["id"] for r in rows] == [d.id for d in ds.disagreements]
+    for d, row in zip(ds.disagreements, rows, strict=True):
+        assert row["kind"] == d.kind
+        for n, v in enumerate(d.versions, start=1):
+            assert row[f"version_{n}_source"] == v.citation.source
+            assert row[f"version_{n}_quote"] == fold(v.citation.quote)
+            assert row[f"version_{n}_value"] == v.value
+    # Every column that holds a quote says so in its name.
+    quote_texts = {fold(v.citation.quote) for d in ds.disagreements for v in d.versions}
+    for row in rows:
+        for column, cell in row.items():
+            if cell in quote_texts:
+                assert "quote" in column, column
+
+
+def test_a_one_feature_pack_holds_the_claims_and_disagreements_about_it(ds):
+    from datetime import date
+
+    from geo.export import pack_files
+
+    files = pack_files(ds, date(2026, 12, 1), ["chadgi-border-market"])
+    claims = read_csv(files["claims.csv"])
+    assert {r["id"] for r in claims} == {
+        c.id for c in claims_about_feature(ds, "chadgi-border-market")
+    }
+    differ = read_csv(files["disagreements.csv"])
+    assert [r["id"] for r in differ] == ["chadgi-market-and-crossing"]
+    # Every source those rows quote ships with the pack, so each quote reads in context.
+    for r in claims + differ:
+        for column, sid in r.items():
+            is_source = column == "source" or (
+                column.startswith("version_") and column.endswith("_source")
+            )
+            if is_source and sid:
+                src = ds.sources[sid]
+                assert f"sources/{src.meta.file.rsplit('/', 1)[-1]}" in files

@@ -61,8 +61,20 @@ def hostile_copy(data_copy):
     for n, ev in enumerate(events["events"]):
         ev["title"] = PAYLOADS[n % len(PAYLOADS)]
         ev["date_note"] = PAYLOADS[(n + 3) % len(PAYLOADS)]
-    events["events"][0]["citations"] = [{"source": "formula-doc", "quote": QUOTE}]
+    # A dated event: an undated one's date_phrase must be words of its (replaced) quote.
+    first_dated = next(ev for ev in events["events"] if ev["date"])
+    first_dated["citations"] = [{"source": "formula-doc", "quote": QUOTE}]
     (data_copy / "events.json").write_text(json.dumps(events), encoding="utf-8")
+    claims = json.loads((data_copy / "claims.json").read_text(encoding="utf-8"))
+    for n, claim in enumerate(claims["claims"]):
+        claim["label"] = PAYLOADS[n % len(PAYLOADS)]
+    claims["claims"][0]["citations"] = [{"source": "formula-doc", "quote": QUOTE}]
+    (data_copy / "claims.json").write_text(json.dumps(claims), encoding="utf-8")
+    disagreements = json.loads((data_copy / "disagreements.json").read_text(encoding="utf-8"))
+    for n, d in enumerate(disagreements["disagreements"]):
+        d["topic"] = PAYLOADS[n % len(PAYLOADS)]
+        d["versions"][0]["value"] = PAYLOADS[(n + 1) % len(PAYLOADS)]
+    (data_copy / "disagreements.json").write_text(json.dumps(disagreements), encoding="utf-8")
     return data_copy
 
 

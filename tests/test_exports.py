@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from geo.asof import as_of, as_of_sources
 from geo.charts import (
     EXPORT_SIZE,
     cited_figure,
@@ -84,7 +85,7 @@ def test_every_export_opens_in_every_format_offline(offline_export: Path, ds):
             assert png_width(data) >= 1600, path.name
         if fmt == "svg":
             # The citation travels as text in the vector file, for print designers.
-            assert b"Latest source date of the data shown" in data, path.name
+            assert b"Data as of:" in data, path.name
 
 
 def test_chart_files_are_named_by_what_and_data_date(offline_export: Path):
@@ -98,7 +99,7 @@ def test_every_chart_carries_its_sources_what_its_values_are_and_both_dates(ds):
         fig = cited_figure(ds, chart, ON)
         (note,) = [a for a in fig.layout.annotations if a.name == "source-line"]
         text = note.text.replace("<br>", " ")
-        assert "Latest source date of the data shown:" in text, chart.id
+        assert as_of_sources(ds, chart.source_ids()).text() in text, chart.id
         assert "Exported: 2026-11-22" in text, chart.id
         assert "Everything shown is quoted verbatim" not in text
         for sid in chart.source_ids():
@@ -217,7 +218,8 @@ def test_the_map_image_is_cited_and_renders_with_its_marks(ds):
     (footer,) = [a for a in image.figure.layout.annotations if a.name == "source-line"]
     text = footer.text.replace("<br>", " ")
     assert "Sources of the features drawn" in text and "ODbL" in text
-    assert "Data as of: sources dated up to 12 Dec 2025" in text
+    # The newest date a source states and the newest event an (undated) source describes.
+    assert "Data as of: sources dated up to 12 Dec 2025; events up to 18 Jun 2026" in text
     assert "Exported: 2026-11-22" in text
     metas = {t.meta for t in image.figure.data}
     assert {"scale-bar", "mark:schematic", "mark:approximate", "inset-view"} <= metas
@@ -233,13 +235,17 @@ def test_the_map_image_is_cited_and_renders_with_its_marks(ds):
 def test_the_data_pack_zip_has_every_file_and_a_readme_with_licences(ds):
     z = zipfile.ZipFile(io.BytesIO(pack_zip(ds, ON)))
     names = set(z.namelist())
-    assert {"layers.geojson", "figures.csv", "events.csv", "sources.csv", "README.txt"} <= names
+    assert {
+        "layers.geojson", "figures.csv", "events.csv", "claims.csv", "disagreements.csv",
+        "sources.csv", "README.txt",
+    } <= names  # fmt: skip
     assert len([n for n in names if n.startswith("sources/")]) == len(ds.sources)
     readme = z.read("README.txt").decode()
     assert "ODbL" in readme and "Natural Earth" in readme
-    assert (
-        "Latest source date of the data: 2025-12-12" in readme and "Exported: 2026-11-22" in readme
-    )
+    as_of_line = as_of(ds).text()
+    assert as_of_line.startswith("Data as of: sources dated up to 12 Dec 2025; events up to 18 Jun")
+    assert as_of_line in readme and "Exported: 2026-11-22" in readme
+    assert readme.index(as_of_line) < readme.index("Files"), "the as-of comes before the files"
     assert b"[{" not in z.read("events.csv")
 
 

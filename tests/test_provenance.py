@@ -147,3 +147,25 @@ def test_every_citation_is_resolved_once_at_load(ds):
         src = ds.sources[c.source]
         assert normalise(src.text[r.start : r.end]) == normalise(c.quote)
         assert r.short_name == src.meta.short_name
+
+
+def test_a_status_is_the_sources_word_or_the_atlas_note_never_both(ds):
+    for f in ds.features:
+        p = f.props
+        assert (p.status_basis is None) != (not (p.status_note or "").strip()), f.id
+
+
+def test_no_reader_facing_text_names_an_internal_file_or_script(ds):
+    """Readers cannot open the atlas's reference notes or scripts, so no text names them."""
+    internal = re.compile(r"REFERENCE\.md|\bscripts?/|\.py\b", re.IGNORECASE)
+    texts = []
+    for f in ds.features:
+        p = f.props
+        texts += [(f.id, p.name), (f.id, p.summary), (f.id, p.status_note or "")]
+        texts += [(f.id, p.geometry_source)]
+    texts += [(fig.id, f"{fig.period_note or ''} {fig.date_note or ''}") for fig in ds.figures]
+    texts += [(e.id, f"{e.title} {e.date_note or ''}") for e in ds.events]
+    texts += [(d.id, f"{d.topic} {d.note}") for d in ds.disagreements]
+    texts += [(c.id, c.label) for c in ds.claims]
+    for rid, text in texts:
+        assert not internal.search(text), f"{rid}: {text!r:.120}"

@@ -59,11 +59,11 @@ def _edit(path, fn):
 
 
 def test_event_date_must_match_its_precision(data_copy):
-    _edit(data_copy / "events.json", lambda d: d["events"][0].update(date="1947-08"))
+    _edit(data_copy / "events.json", lambda d: d["events"][1].update(date="2009-08"))
     problems = [str(p) for p in load_dataset(data_copy).problems]
     assert problems == [
-        "data/events.json: pakistan-recognised-by-iran-1947: -: "
-        "Value error, date '1947-08' does not match date_precision 'year'"
+        "data/events.json: pipeline-agreed-2009: -: "
+        "Value error, date '2009-08' does not match date_precision 'year'"
     ]
 
 

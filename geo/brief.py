@@ -1,0 +1,613 @@
+"""A brief on one feature or one topic: a pure document model that the Word and PDF writers render.
+
+Every statement in a brief is a verbatim quote carrying a note number; the notes give each
+quote's full reference, numbered once across the document (a passage quoted twice keeps its
+first number). What the atlas says itself (status notes, placement notes, how it reads a
+disagreement, measured lengths) sits in blocks labelled as the atlas's, never among quotes.
+Images (the map, the charts) are rendered through `render_images`, the one place that calls
+Chromium, so building the model itself needs no browser. Pure: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shapely.geometry import shape
+
+from geo import claims as claims_api
+from geo.asof import as_of
+from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, source_line
+from geo.citations import Resolved, citation_key
+from geo.formats import media_type
+from geo.models import (
+    DISAGREEMENT_LABEL,
+    KIND_LABEL,
+    MARKER,
+    PRECISION_MEANING,
+    STATUS_LABEL,
+    TOPIC_LABEL,
+    Citation,
+    Claim,
+    Dataset,
+    Disagreement,
+    Event,
+    Feature,
+    Figure,
+)
+from geo.panel import length_line
+
+
+class UnknownSubject(ValueError):
+    """The feature id or topic asked for is not in the data; the message names it."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One numbered note: the full reference of one quoted passage."""
+
+    number: int
+    source: str
+    title: str
+    publisher: str  # or "publisher not stated"
+    published: str  # or "date not stated"
+    url: str | None
+    quote: str
+
+    def reference(self) -> str:
+        """Title, publisher or 'not stated', date or 'not stated', and the URL where there is one."""
+        out = f"“{self.title}”, {self.publisher}, {self.published}"
+        return out + (f", {self.url}" if self.url else "")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage and the number of its note."""
+
+    text: str
+    note: int
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A sentence of the atlas that restates quotes, in pieces: text, then the note numbers
+    that say it ("In brief" sentences whose [n] markers became note numbers)."""
+
+    pieces: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a section: an optional heading (the atlas's words), quotes, and the
+    atlas's own note about it, labelled as such by every renderer."""
+
+    heading: str | None = None
+    quotes: tuple[Quote, ...] = ()
+    atlas_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where the sources differ: each version side by side, with the kind of difference."""
+
+    topic: str
+    kind: str  # the atlas's reading, e.g. "the figures may stand for different times"
+    versions: tuple[tuple[str, str, Quote], ...]  # (source short name, value, quote)
+    atlas_note: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A rendered image (PNG bytes, filled by render_images) with its caption and source line."""
+
+    id: str
+    title: str
+    source_line: str
+    figure: Any = field(repr=False, compare=False)  # the go.Figure to render
+    size: tuple[int, int] = EXPORT_SIZE
+    png: bytes | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Brief:
+    """The whole brief, ready for a writer: nothing in it needs the dataset any more."""
+
+    title: str
+    subtitle: str
+    made_on: date
+    as_of: str
+    subject: str  # "feature:<id>" or "topic:<topic>"
+    summary: tuple[Marked, ...]
+    facts: tuple[str, ...]  # kind, status, precision: the atlas's classification
+    status: Item | None
+    sections: list[tuple[str, list[Item]]]  # (heading, items): what the sources say
+    differences: list[Difference]
+    atlas_notes: list[str]
+    images: list[Image]
+    notes: list[Note]
+    sources: list[str]  # closing list: one full reference per document
+    # Why the map and charts are missing, when the export browser could not draw them.
+    images_missing: str | None = None
+
+    @property
+    def quotes(self) -> list[Quote]:
+        """Every quote in the brief, in reading order."""
+        out = []
+        if self.status:
+            out += self.status.quotes
+        for _, items in self.sections:
+            for item in items:
+                out += item.quotes
+        for d in self.differences:
+            out += [q for _, _, q in d.versions]
+        return out
+
+    def file_stem(self) -> str:
+        """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`."""
+        return file_stem(self.subject.split(":", 1)[1], self.made_on)
+
+
+def file_stem(subject: str, on: date) -> str:
+    """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`, known before it is built."""
+    return f"iran-pakistan-atlas-brief-{subject}-{on.isoformat()}"
+
+
+class _Numbering:
+    """One note number per passage, in order of first use, across the whole document."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.notes: list[Note] = []
+        self._by_key: dict[tuple[str, str], int] = {}
+
+    def quote(self, c: Citation) -> Quote:
+        resolved: Resolved | None = self.ds.cite(c)
+        text = resolved.quote if resolved else " ".join(c.quote.split())
+        key = (c.source, citation_key(c))
+        if key not in self._by_key:
+            src = self.ds.sources.get(c.source)
+            meta = src.meta if src else None
+            self._by_key[key] = len(self.notes) + 1
+            self.notes.append(
+                Note(
+                    number=len(self.notes) + 1,
+                    source=c.source,
+                    title=meta.title if meta else c.source,
+                    publisher=(
+                        meta.publisher if meta and meta.publisher else "publisher not stated"
+                    ),
+                    published=(meta.published if meta and meta.published else "date not stated"),
+                    url=meta.url if meta else None,
+                    quote=text,
+                )
+            )
+        return Quote(text, self._by_key[key])
+
+
+def _span(ds: Dataset, c: Citation) -> tuple[str, int, int] | None:
+    r = ds.cite(c)
+    return (r.source, r.start, r.end) if r else None
+
+
+def _overlaps(ds: Dataset, a: list[Citation], b: list[Citation]) -> bool:
+    """Whether any passage of `a` shares text with any passage of `b` in the same document."""
+    spans_a = [s for s in (_span(ds, c) for c in a) if s]
+    spans_b = [s for s in (_span(ds, c) for c in b) if s]
+    return any(x[0] == y[0] and x[1] < y[2] and y[1] < x[2] for x in spans_a for y in spans_b)
+
+
+def as_of_text(ds: Dataset, records: list[Any] | None = None) -> str:
+    """The honest "as of" of the records used (every record if None), in one sentence
+    (geo.asof: the newest date a source states for itself, the newest dated event, and how
+    many sources state no date)."""
+    if records is not None:
+        # geo.asof counts features, events, figures and claims; a disagreement's versions are
+        # quotes like a claim's, so they count as one.
+        records = [
+            Claim(id=r.id, label=r.topic[:120], topics=r.topics,
+                  citations=[v.citation for v in r.versions])
+            if isinstance(r, Disagreement) else r
+            for r in records
+        ]  # fmt: skip
+    return as_of(ds, records).text()
+
+
+def _citations_of(record: Any) -> list[Citation]:
+    if isinstance(record, Feature):
+        return list(record.props.citations)
+    if isinstance(record, Disagreement):
+        return [v.citation for v in record.versions]
+    return list(getattr(record, "citations", []))
+
+
+def _summary(text: str, cites: list[Citation], numbering: _Numbering) -> tuple[Marked, ...]:
+    """The feature's summary with each [n] marker turned into the note number of quote n."""
+    numbers = {n: numbering.quote(c).note for n, c in enumerate(cites, 1)}
+    pieces: list[tuple[str, list[int]]] = []
+    last = 0
+    for m in MARKER.finditer(text):
+        between = text[last : m.start()]
+        if between.strip() or not pieces:
+            pieces.append((between.rstrip(), []))
+        if int(m.group(1)) in numbers:  # the validator rejects others; never invent one
+            pieces[-1][1].append(numbers[int(m.group(1))])
+        last = m.end()
+    if text[last:]:
+        pieces.append((text[last:], []))
+    return (Marked(tuple((t, tuple(n)) for t, n in pieces)),)
+
+
+def _event_item(ev: Event, numbering: _Numbering) -> Item:
+    when = ev.date or f"undated (“{ev.date_phrase}”)"
+    return Item(
+        heading=f"{when}: {ev.title}", quotes=tuple(numbering.quote(c) for c in ev.citations)
+    )
+
+
+def _figure_item(fig: Figure, numbering: _Numbering) -> Item:
+    return Item(
+        heading=f"{fig.label}: {fig.value:g} {fig.unit}",
+        quotes=(numbering.quote(fig.citation),),
+        # Where the period or date is the atlas's reading rather than the quote's, say so.
+        atlas_note="; ".join(
+            f"{what} is the atlas's reading: {note}"
+            for what, note in (("its period", fig.period_note), ("its date", fig.date_note))
+            if note
+        )
+        or None,
+    )
+
+
+def _difference(ds: Dataset, d: Disagreement, numbering: _Numbering) -> Difference:
+    versions = []
+    for v in d.versions:
+        src = ds.sources.get(v.citation.source)
+        versions.append(
+            (
+                src.meta.short_name if src else v.citation.source,
+                v.value,
+                numbering.quote(v.citation),
+            )
+        )
+    return Difference(d.topic, DISAGREEMENT_LABEL[d.kind], tuple(versions), d.note)
+
+
+def _figures_for(
+    ds: Dataset,
+    claims: list[Claim],
+    citations: list[Citation],
+    events: list[Event],
+    disagreements: list[Disagreement],
+) -> list[Figure]:
+    """The figures the claims name, and those whose quote shares text with a passage the brief
+    quotes (the subject's own, its events' or a disagreement's version)."""
+    named = {fid for c in claims for fid in c.figures}
+    quoted = [*citations, *(c for e in events for c in e.citations)]
+    quoted += [v.citation for d in disagreements for v in d.versions]
+    return [f for f in ds.figures if f.id in named or _overlaps(ds, f.citations, quoted)]
+
+
+def _charts_for(ds: Dataset, figures: list[Figure], feature_ids: list[str]) -> list[Chart]:
+    """The charts showing any of these figures, or measuring any of these features."""
+    wanted = {f.id for f in figures}
+    out = []
+    for chart in build_charts(ds):
+        if {f.id for f in chart.figures} & wanted or any(
+            fid in str(d.get("note", "")) for d in chart.derived for fid in feature_ids
+        ):
+            out.append(chart)
+    return out
+
+
+def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
+    """The cited map of these features (the one call into the map renderer, geo/mapimage.py)."""
+    from geo.mapimage import MAP_SIZE, map_figure, opening_bounds
+
+    layers = list(dict.fromkeys(["border", *(f.layer for f in features)]))
+    bounds = opening_bounds(ds)
+    drawn = [f for f in features if f.props.kind != "border"]
+    if drawn:
+        w, s, e, n = shape(
+            {"type": "GeometryCollection", "geometries": [f.geometry for f in drawn]}
+        ).bounds
+        # A margin of a third around the features, and at least about 2° across, so that a
+        # point still shows the border and the towns around it.
+        pad_x, pad_y = max((e - w) / 3, 1.0), max((n - s) / 3, 0.8)
+        bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
+    # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
+    one = drawn[0].id if len(drawn) == 1 else None
+    image = map_figure(ds, layers, bounds, on, selected=one)
+    if one is None:
+        _halo(image.figure, drawn)
+    names = (
+        ", ".join(f.props.name for f in features)
+        if len(features) <= 4
+        else f"{len(features)} features"
+    )
+    line = "Sources of the features drawn: " + "; ".join(
+        ds.sources[s].meta.reference() if s in ds.sources else s for s in image.source_ids
+    )
+    return Image("map", f"Map: {names}", line + ".", image.figure, MAP_SIZE)
+
+
+HALO = "rgba(255, 193, 7, 0.55)"
+
+
+def _halo(fig: Any, features: list[Feature]) -> None:
+    """Mark the brief's features on the map with a wide amber band under the symbols, named in
+    the legend, so that a reader sees which of the features drawn the brief is about."""
+    import plotly.graph_objects as go
+
+    from geo.mapimage import _lines
+
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    points = []
+    for f in features:
+        if f.geometry["type"] == "Point":
+            points.append(f.geometry["coordinates"][:2])
+        else:
+            x, y = _lines(f.geometry)
+            lons += x
+            lats += y
+    added = []
+    if lons:
+        added.append(go.Scattergeo(
+            lon=lons, lat=lats, mode="lines", line={"color": HALO, "width": 16}, hoverinfo="skip",
+            name="what this brief is about", showlegend=True, meta="brief-halo"))  # fmt: skip
+    if points:
+        added.append(go.Scattergeo(
+            lon=[p[0] for p in points], lat=[p[1] for p in points], mode="markers",
+            marker={"size": 34, "color": HALO}, hoverinfo="skip", name="what this brief is about",
+            showlegend=not lons, meta="brief-halo"))  # fmt: skip
+    # Under the atlas's own symbols: just above the basemap outlines and labels.
+    base = [t for t in fig.data if t.meta in ("basemap", "country-labels")]
+    rest = [t for t in fig.data if t.meta not in ("basemap", "country-labels")]
+    fig.data = ()
+    for t in [*base, *added, *rest]:
+        fig.add_trace(t)
+
+
+def _chart_image(ds: Dataset, chart: Chart, on: date) -> Image:
+    return Image(chart.id, chart.title, source_line(ds, chart), cited_figure(ds, chart, on))
+
+
+def _unstated(what: str, note: str | None) -> str:
+    """'date not stated (its latest event is early 2024)': the document's own silence, said once."""
+    note = (note or "").strip()
+    rest = (
+        note[len("not stated") :].lstrip(" ;,") if note.lower().startswith("not stated") else note
+    )
+    return f"{what} not stated" + (f" ({rest})" if rest else "")
+
+
+def _sources_list(ds: Dataset, notes: list[Note]) -> list[str]:
+    out = []
+    for sid in dict.fromkeys(n.source for n in notes):
+        src = ds.sources.get(sid)
+        if src is None:
+            out.append(sid)
+            continue
+        m = src.meta
+        parts = [f"“{m.title}”"]
+        parts.append(m.publisher or _unstated("publisher", m.publisher_note))
+        parts.append(f"author: {m.author}" if m.author else _unstated("author", m.author_note))
+        parts.append(m.published or _unstated("date", m.published_note))
+        parts.append(m.url or "no URL stated")
+        numbers = [str(n.number) for n in notes if n.source == sid]
+        out.append(". ".join(parts) + f". Notes {', '.join(numbers)}.")
+    return out
+
+
+def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief:
+    """The brief on one feature: its quotes, status, events, figures, charts and disagreements.
+
+    Raises UnknownSubject naming the id when the data has no such feature.
+    """
+    feature = ds.feature(feature_id)
+    if feature is None:
+        raise UnknownSubject(f"unknown feature id {feature_id!r}")
+    on = on or date.today()
+    p = feature.props
+    numbering = _Numbering(ds)
+    summary = _summary(p.summary, list(p.citations), numbering)
+
+    quotes = Item(quotes=tuple(numbering.quote(c) for c in p.citations))
+    if p.status_basis is not None:
+        status = Item(
+            heading=f"Status: {STATUS_LABEL[p.status]}, in the sources' words",
+            quotes=(numbering.quote(p.status_basis),),
+        )
+        status_note = None
+    else:
+        status = Item(
+            heading=f"Status: {STATUS_LABEL[p.status]}, not stated by the sources",
+            atlas_note=p.status_note,
+        )
+        status_note = p.status_note
+    claims = claims_api.claims_about_feature(ds, feature_id)
+    events = [e for e in ds.events if feature_id in e.related_features]
+    claim_events = {eid for c in claims for eid in c.events}
+    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    disagreements = claims_api.disagreements_about_feature(ds, feature_id)
+    figures = _figures_for(ds, claims, list(p.citations), events, disagreements)
+
+    sections: list[tuple[str, list[Item]]] = [("What the sources say", [quotes])]
+    # A claim whose quotes the feature's own passages already hold would repeat them.
+    claims = [c for c in claims if not _overlaps(ds, [c.citation], list(p.citations))]
+    if claims:
+        sections.append(
+            (
+                "More the sources say about it",
+                [Item(c.label, tuple(numbering.quote(x) for x in c.citations)) for c in claims],
+            )
+        )
+    if events:
+        sections.append(("Events", [_event_item(e, numbering) for e in events]))
+    if figures:
+        sections.append(("Figures", [_figure_item(f, numbering) for f in figures]))
+    differences = [_difference(ds, d, numbering) for d in disagreements]
+
+    atlas_notes = []
+    if status_note:
+        atlas_notes.append(f"Status note: {status_note}")
+    atlas_notes.append(f"Placement note (how the atlas drew it): {p.geometry_source}")
+    atlas_notes.append(f"Precision, {p.precision}: {PRECISION_MEANING[p.precision]}")
+    length = length_line(feature)
+    if length:
+        atlas_notes.append(length + ".")
+    images = [map_image(ds, [feature], on)] + [
+        _chart_image(ds, c, on) for c in _charts_for(ds, figures, [feature_id])
+    ]
+    records: list[Any] = [feature, *events, *figures, *disagreements, *claims]
+    return Brief(
+        title=p.name,
+        subtitle=f"A brief from the Iran–Pakistan Corridor Atlas on the {KIND_LABEL[p.kind]}",
+        made_on=on,
+        as_of=as_of_text(ds, records),
+        subject=f"feature:{feature_id}",
+        summary=summary,
+        facts=(KIND_LABEL[p.kind].capitalize(), STATUS_LABEL[p.status], f"{p.precision} geometry"),
+        status=status,
+        sections=sections,
+        differences=differences,
+        atlas_notes=atlas_notes,
+        images=images,
+        notes=numbering.notes,
+        sources=_sources_list(ds, numbering.notes),
+    )
+
+
+def topics(ds: Dataset) -> list[str]:
+    """The topics a brief can be asked for, in reading order."""
+    return list(claims_api.TOPICS)
+
+
+def topic_label(topic: str) -> str:
+    """The reader's name of a topic."""
+    return TOPIC_LABEL.get(topic, topic.capitalize())
+
+
+def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
+    """The brief on one topic: its claims, events, figures, charts and disagreements.
+
+    Raises UnknownSubject naming the topic (and the known ones) when it is not one.
+    """
+    known = topics(ds)
+    if topic not in known:
+        raise UnknownSubject(f"unknown topic {topic!r} (topics: {', '.join(known)})")
+    on = on or date.today()
+    numbering = _Numbering(ds)
+    claims = claims_api.claims_on_topic(ds, topic)
+    events = [e for e in ds.events if e.topic == topic]
+    claim_events = {eid for c in claims for eid in c.events}
+    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    feature_ids = list(
+        dict.fromkeys(
+            [fid for c in claims for fid in c.features]
+            + [fid for e in events for fid in e.related_features]
+        )
+    )
+    features = [f for f in ds.features if f.id in feature_ids]
+    disagreements = claims_api.disagreements_on_topic(ds, topic)
+    figures = _figures_for(ds, claims, [], events, disagreements)
+    sections: list[tuple[str, list[Item]]] = []
+    if claims:
+        sections.append(
+            (
+                "What the sources say",
+                [Item(c.label, tuple(numbering.quote(x) for x in c.citations)) for c in claims],
+            )
+        )
+    if events:
+        sections.append(("Events", [_event_item(e, numbering) for e in events]))
+    if features:
+        sections.append(
+            (
+                "On the map",
+                [
+                    Item(f.props.name, tuple(numbering.quote(c) for c in f.props.citations))
+                    for f in features
+                ],
+            )
+        )
+    if figures:
+        sections.append(("Figures", [_figure_item(f, numbering) for f in figures]))
+    differences = [_difference(ds, d, numbering) for d in disagreements]
+    atlas_notes = [
+        f"{f.props.name}: placed {f.props.precision}ly. {f.props.geometry_source}" for f in features
+    ]
+    images = ([map_image(ds, features, on)] if features else []) + [
+        _chart_image(ds, c, on) for c in _charts_for(ds, figures, feature_ids)
+    ]
+    label = topic_label(topic)
+    records: list[Any] = [*claims, *events, *features, *figures, *disagreements]
+    return Brief(
+        title=label,
+        subtitle="A brief from the Iran–Pakistan Corridor Atlas on a topic",
+        made_on=on,
+        as_of=as_of_text(ds, records),
+        subject=f"topic:{topic}",
+        summary=(),
+        facts=(),
+        status=None,
+        sections=sections,
+        differences=differences,
+        atlas_notes=atlas_notes,
+        images=images,
+        notes=numbering.notes,
+        sources=_sources_list(ds, numbering.notes),
+    )
+
+
+def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
+    """Render every image of the brief to PNG through the export browser (geo/pngexport.py).
+
+    Raises geo.pngexport.ExportUnavailable when Chromium is missing or fails; with
+    `missing_ok`, the brief goes without its images instead and says why.
+    """
+    from geo.pngexport import ExportUnavailable, render_image
+
+    try:
+        brief.images = [
+            Image(i.id, i.title, i.source_line, i.figure, i.size, render_image(i.figure, *i.size))
+            for i in brief.images
+        ]
+    except ExportUnavailable as exc:
+        if not missing_ok:
+            raise
+        brief.images = []
+        brief.images_missing = f"The map and charts could not be drawn for this copy: {exc}"
+    return brief
+
+
+# Extension → (media type, writer module, function): the formats a brief is written in. The
+# media types come from the atlas's one registry (geo/formats.py); a brief's PDF is a document
+# laid out by WeasyPrint, not a chart's PDF from kaleido, so the writers are named here.
+FORMATS: dict[str, tuple[str, str, str]] = {
+    ".docx": (media_type("docx"), "geo.briefdocx", "docx_bytes"),
+    ".pdf": (media_type("pdf"), "geo.briefpdf", "pdf_bytes"),
+}
+
+
+def brief_bytes(brief: Brief, suffix: str, *, images_missing_ok: bool = False) -> bytes:
+    """The brief written as `suffix` (".docx" or ".pdf"), its images rendered first if needed
+    (see render_images for `images_missing_ok`)."""
+    import importlib
+
+    if suffix not in FORMATS:
+        raise ValueError(f"a brief is written as {' or '.join(FORMATS)}, got {suffix!r}")
+    if any(i.png is None for i in brief.images):
+        render_images(brief, missing_ok=images_missing_ok)
+    _, module, name = FORMATS[suffix]
+    return getattr(importlib.import_module(module), name)(brief)
+
+
+def build(
+    ds: Dataset, *, feature: str | None = None, topic: str | None = None, on: date | None = None
+) -> Brief:
+    """The brief on a feature or on a topic (exactly one of them)."""
+    if (feature is None) == (topic is None):
+        raise ValueError("a brief is about one feature or one topic")
+    return feature_brief(ds, feature, on) if feature is not None else topic_brief(ds, topic, on)

@@ -1,0 +1,112 @@
+"""Topics: what each source says on a topic, side by side, where they differ, and what it concerns."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from geo.asof import as_of
+from geo.claims import TOPICS, claims_on_topic, topic_counts, topic_view
+from geo.models import TOPIC_LABEL
+from geo.text import md
+from geo.urlstate import TopicsState, topics_from_query, topics_to_query
+from pages import _state
+from pages._shared import dataset, problem_banner
+
+ds = dataset()
+PAGE = "topics"
+read = partial(topics_from_query, topics=TOPICS)
+state: TopicsState = _state.restore(PAGE, read, topics_to_query)
+counts = topic_counts(ds)
+
+
+def on_topic() -> None:
+    picked = st.session_state.w_topic
+    if picked:  # a second click on the chosen pill clears it; the topic stays
+        _state.update(PAGE, topic=picked)
+
+
+st.title("What the sources say, by topic")
+problem_banner(ds)
+for notice in _state.notices(PAGE):
+    st.warning(md(notice), icon="🔎")
+st.caption(
+    "Every statement on this page is a verbatim quote of one of the five documents, with a link "
+    "to the passage in context. The few words in bold above each quote name its matter: they "
+    "are the atlas's words, not the sources'."
+)
+
+_state.seed("w_topic", state.topic)
+st.pills(
+    "Topic",
+    options=TOPICS,
+    format_func=lambda t: f"{TOPIC_LABEL[t]} ({counts[t][0]})",
+    key="w_topic",
+    on_change=on_topic,
+)
+state = _state.get(PAGE)
+view = topic_view(ds, state.topic)
+
+st.header(md(view.label))
+claims = claims_on_topic(ds, state.topic)
+n_diff = len(view.differences)
+st.markdown(
+    f"{len(claims)} statements from {len(view.by_source)} of the {len(ds.sources)} sources"
+    + (
+        f"; the sources differ on {n_diff} matter{'s' if n_diff != 1 else ''} (below)."
+        if n_diff
+        else "; the atlas records no matter on which they differ."
+    )
+)
+st.caption(md(as_of(ds, claims).text()) if claims else "")
+
+st.subheader("What each source says")
+if view.silent:
+    st.caption(md("Nothing recorded on this topic from: " + "; ".join(view.silent) + "."))
+# Side by side, one column per source (Streamlit stacks them on a phone); two rows of at most
+# three columns keep a quote's lines readable at 1280 px.
+groups = list(view.by_source)
+for row_start in range(0, len(groups), 3):
+    row = groups[row_start : row_start + 3]
+    for col, (sid, name, blocks) in zip(st.columns(3, gap="medium"), row, strict=False):
+        with col, st.container(border=True, key=f"source-{sid}"):
+            st.markdown(f"#### {name}")
+            for b in blocks:
+                st.markdown(f"**{b.label}**")
+                st.markdown(f"> {b.quote}")
+                st.caption(b.byline)
+                if b.links:
+                    st.caption("Concerns: " + " · ".join(b.links))
+
+st.subheader("Where the sources differ")
+if not view.differences:
+    st.caption("The atlas records no matter on this topic on which the sources differ.")
+for d in view.differences:
+    with st.container(border=True, key=f"differ-{d.id}"):
+        st.markdown(f"#### {d.title}")
+        st.markdown(d.kind)
+        for col, v in zip(st.columns(len(d.versions), gap="medium"), d.versions, strict=True):
+            with col:
+                st.markdown(f"**{v.value}**")
+                st.markdown(f"> {v.quote}")
+                st.caption(v.byline)
+        st.caption(d.note)
+        if d.links:
+            st.caption("Concerns: " + " · ".join(d.links))
+
+st.subheader("Elsewhere in the atlas")
+c1, c2, c3 = st.columns(3, gap="medium")
+for col, title, links in (
+    (c1, "On the map", view.features),
+    (c2, "On the timeline", view.events),
+    (c3, "On the Figures page", view.figures),
+):
+    with col:
+        st.markdown(f"**{title}**")
+        if links:
+            st.markdown("\n".join(f"- {link}" for link in links))
+        else:
+            st.caption("Nothing on this topic.")
+
+_state.publish(PAGE, topics_to_query)
