@@ -253,23 +253,32 @@ def _inset_box(frame: _Frame, points: list[tuple[float, float]]) -> Box:
     return min(corners, key=under)
 
 
+_REGION_LINES: dict[int, tuple[Any, Any, Any]] = {}
+
+
 def _coast_and_edges(ds: Dataset, land: list, view: Bounds) -> tuple[Any, Any]:
     """The coast, and the edges between countries other than the atlas's own border (drawn from
-    its data, more exactly than the 1:50m outlines, which would draw it twice and apart)."""
+    its data, more exactly than the 1:50m outlines, which would draw it twice and apart).
+
+    Worked out once per loaded outlines (buffering the whole coast takes seconds), then cut to
+    the view."""
     from shapely.geometry import box as sbox
 
+    key = id(ds.context)
+    cached = _REGION_LINES.get(key)
+    if cached is None or cached[0] is not ds.context:
+        if not land:
+            return GeometryCollection(), GeometryCollection()
+        coast = unary_union(land).boundary
+        edges = unary_union([p.boundary for p in land]).difference(coast.buffer(0.02))
+        border = next((f for f in ds.features if f.props.kind == "border"), None)
+        if border is not None:
+            edges = edges.difference(shape(border.geometry).buffer(0.2))
+        cached = (ds.context, coast, edges)
+        _REGION_LINES.clear()  # one dataset at a time: a data edit makes a new one
+        _REGION_LINES[key] = cached
     window = sbox(*view).buffer(0.5)
-    polys = [p for p in land if p.intersects(window)]
-    if not polys:
-        return GeometryCollection(), GeometryCollection()
-    whole = unary_union(polys)
-    coast = whole.boundary.intersection(window)
-    edges = unary_union([p.boundary for p in polys]).intersection(window)
-    edges = edges.difference(coast.buffer(0.02))
-    border = next((f for f in ds.features if f.props.kind == "border"), None)
-    if border is not None:
-        edges = edges.difference(shape(border.geometry).buffer(0.2))
-    return _only_lines(coast), _only_lines(edges)
+    return _only_lines(cached[1].intersection(window)), _only_lines(cached[2].intersection(window))
 
 
 def _only_lines(geom: Any) -> Any:
@@ -531,8 +540,9 @@ def map_figure(
             lon=[t[0] for t in town_dots], lat=[t[1] for t in town_dots], mode="markers",
             marker={"symbol": "circle", "size": 6, "color": "#4a4a4a", "line": {"color": "white", "width": 1}},
             name="town", showlegend=False, hoverinfo="skip", meta="towns"))  # fmt: skip
-    for p in placed:
-        _draw_label(fig, frame, p)
+    # Every annotation at once: Plotly re-validates the whole list on each add_annotation,
+    # which made forty names cost seconds.
+    notes = [_label_note(frame, p) for p in placed]
 
     _locator(fig, land, bounds, inset, size)
     footer = _footer(ds, shown, source_ids, on, marks)
@@ -552,13 +562,15 @@ def map_figure(
              "lonaxis": {"range": [west, east]}, "lataxis": {"range": [south, north]},
              "domain": {"x": [0, 1], "y": [0, 1]}},
     )  # fmt: skip
-    fig.add_annotation(text="<b>N</b><br>▲", xref="paper", yref="paper", x=0.995, y=0.995, xanchor="right",
-                       yanchor="top", showarrow=False, font={"size": 22, "color": "#1d2327"},
-                       bgcolor="rgba(255,255,255,0.8)", name="north-arrow")  # fmt: skip
-    fig.add_annotation(
-        text="<br>".join(plot(line) for line in footer), xref="paper", yref="paper", x=0,
-        y=-(LEGEND_PX + 6) / plot_h, xanchor="left", yanchor="top", showarrow=False, align="left",
-        font={"size": 13, "color": "#3b3b3b"}, name="source-line")  # fmt: skip
+    notes.append({"text": "<b>N</b><br>▲", "xref": "paper", "yref": "paper", "x": 0.995, "y": 0.995,
+                  "xanchor": "right", "yanchor": "top", "showarrow": False,
+                  "font": {"size": 22, "color": "#1d2327"}, "bgcolor": "rgba(255,255,255,0.8)",
+                  "name": "north-arrow"})  # fmt: skip
+    notes.append({"text": "<br>".join(plot(line) for line in footer), "xref": "paper", "yref": "paper",
+                  "x": 0, "y": -(LEGEND_PX + 6) / plot_h, "xanchor": "left", "yanchor": "top",
+                  "showarrow": False, "align": "left", "font": {"size": 13, "color": "#3b3b3b"},
+                  "name": "source-line"})  # fmt: skip
+    fig.update_layout(annotations=notes)
     latest = data_date(ds, source_ids)
     return MapImage(fig, kinds, marks, source_ids, shown, latest, bounds, placed, left_out,
                     obstacles)  # fmt: skip
@@ -572,7 +584,7 @@ LABEL_STYLE = {
 }
 
 
-def _draw_label(fig: go.Figure, frame: _Frame, placed: Placed) -> None:
+def _label_note(frame: _Frame, placed: Placed) -> dict[str, Any]:
     """One placed name as a Plotly annotation: its box where the placer put it, and a leader
     line to its symbol when it had to move away."""
     label = placed.label
@@ -587,14 +599,18 @@ def _draw_label(fig: go.Figure, frame: _Frame, placed: Placed) -> None:
               "borderpad": PAD - 1}  # fmt: skip
     if placed.leader:
         px, py = frame.paper(label.x, label.y)
-        fig.add_annotation(x=px, y=py, ax=cx - label.x, ay=cy - label.y, axref="pixel", ayref="pixel",
-                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#555",
-                           standoff=label.radius, **common)  # fmt: skip
-    else:
-        px, py = frame.paper(cx, cy)
-        fig.add_annotation(
-            x=px, y=py, xanchor="center", yanchor="middle", showarrow=False, **common
-        )
+        return {"x": px, "y": py, "ax": cx - label.x, "ay": cy - label.y, "axref": "pixel",
+                "ayref": "pixel", "showarrow": True, "arrowhead": 0, "arrowwidth": 1,
+                "arrowcolor": "#555", "standoff": label.radius, **common}  # fmt: skip
+    px, py = frame.paper(cx, cy)
+    return {
+        "x": px,
+        "y": py,
+        "xanchor": "center",
+        "yanchor": "middle",
+        "showarrow": False,
+        **common,
+    }
 
 
 def _locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:

@@ -414,14 +414,15 @@ def map_download() -> None:
     # Made when clicked; if it fails, the reader reads why under the button, in our words.
     download(
         button_col,
-        f"Download this map ({fmt.upper()}, the view shown, with legend, scale and sources)",
+        f"Download this map ({fmt.upper()})",  # short: whole on a phone; the caption says more
         partial(map_image, layers, bounds, selected, fmt),
         what=f"The map's {fmt.upper()}",
         key="map-image",
         file_name=map_file_name(ds, fmt, layers, bounds),
         mime=media_type(fmt),
         needs_browser=True,
-        help="The layers and the part of the map shown, the selected feature highlighted.",
+        help="What the map shows now (its view, layers and selected feature), with legend, "
+        "scale, north arrow, named places, sources and a boundary note.",
     )
     view = seen().get("view")
     where = (
