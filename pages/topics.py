@@ -12,6 +12,7 @@ from geo.models import TOPIC_LABEL
 from geo.text import md
 from geo.urlstate import TopicsState, topics_from_query, topics_to_query
 from pages import _state
+from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner
 
 ds = dataset()
@@ -60,6 +61,7 @@ st.markdown(
     )
 )
 st.caption(md(as_of(ds, claims).text()) if claims else "")
+brief_downloads(ds, topic=state.topic)
 
 st.subheader("What each source says")
 if view.silent:

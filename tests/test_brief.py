@@ -305,15 +305,23 @@ def test_map_panel_offers_the_brief_in_word_and_pdf_named_for_the_feature():
     assert PIPELINE in buttons["Download a brief (Word)"].id
 
 
-def test_brief_map_marks_the_feature_it_is_about_under_the_atlas_symbols(ds):
+def test_brief_map_draws_its_feature_selected(ds):
     b = briefs.feature_brief(ds, "gabd-rimdan-crossing", ON)
-    fig = b.images[0].figure
-    metas = [t.meta for t in fig.data]
-    halo = [t for t in fig.data if t.meta == "brief-halo"]
-    assert len(halo) == 1 and halo[0].showlegend
+    selected = [t for t in b.images[0].figure.data if t.meta == "selected"]
     lon, lat = ds.feature("gabd-rimdan-crossing").geometry["coordinates"][:2]
-    assert (halo[0].lon[0], halo[0].lat[0]) == (lon, lat)
-    # Drawn before (under) every feature symbol of the map.
-    assert metas.index("brief-halo") < min(
-        i for i, m in enumerate(metas) if str(m).startswith("kind:")
-    )
+    assert selected and (selected[0].lon[0], selected[0].lat[0]) == (lon, lat)
+    topic = briefs.topic_brief(ds, "energy", ON)
+    assert not [t for t in topic.images[0].figure.data if t.meta == "selected"]
+
+
+def test_topics_page_offers_the_topic_brief_in_word_and_pdf():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/topics.py")
+    at.query_params["topic"] = "energy"
+    at.run()
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Download a brief (Word)", "Download a brief (PDF)"} <= set(buttons)
+    assert "energy" in buttons["Download a brief (PDF)"].id
