@@ -315,9 +315,11 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
         # point still shows the border and the towns around it.
         pad_x, pad_y = max((e - w) / 3, 1.0), max((n - s) / 3, 0.8)
         bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
-    # One feature is drawn selected (halo, name in bold), as the panel's map shows it.
-    selected = features[0].id if len(features) == 1 else None
-    image = map_figure(ds, layers, bounds, on, selected=selected)
+    # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
+    one = drawn[0].id if len(drawn) == 1 else None
+    image = map_figure(ds, layers, bounds, on, selected=one)
+    if one is None:
+        _halo(image.figure, drawn)
     names = (
         ", ".join(f.props.name for f in features)
         if len(features) <= 4
@@ -327,6 +329,44 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
         ds.sources[s].meta.reference() if s in ds.sources else s for s in image.source_ids
     )
     return Image("map", f"Map: {names}", line + ".", image.figure, MAP_SIZE)
+
+
+HALO = "rgba(255, 193, 7, 0.55)"
+
+
+def _halo(fig: Any, features: list[Feature]) -> None:
+    """Mark the brief's features on the map with a wide amber band under the symbols, named in
+    the legend, so that a reader sees which of the features drawn the brief is about."""
+    import plotly.graph_objects as go
+
+    from geo.mapimage import _lines
+
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    points = []
+    for f in features:
+        if f.geometry["type"] == "Point":
+            points.append(f.geometry["coordinates"][:2])
+        else:
+            x, y = _lines(f.geometry)
+            lons += x
+            lats += y
+    added = []
+    if lons:
+        added.append(go.Scattergeo(
+            lon=lons, lat=lats, mode="lines", line={"color": HALO, "width": 16}, hoverinfo="skip",
+            name="what this brief is about", showlegend=True, meta="brief-halo"))  # fmt: skip
+    if points:
+        added.append(go.Scattergeo(
+            lon=[p[0] for p in points], lat=[p[1] for p in points], mode="markers",
+            marker={"size": 34, "color": HALO}, hoverinfo="skip", name="what this brief is about",
+            showlegend=not lons, meta="brief-halo"))  # fmt: skip
+    # Under the atlas's own symbols: just above the basemap outlines and labels.
+    base = [t for t in fig.data if t.meta in ("basemap", "country-labels")]
+    rest = [t for t in fig.data if t.meta not in ("basemap", "country-labels")]
+    fig.data = ()
+    for t in [*base, *added, *rest]:
+        fig.add_trace(t)
 
 
 def _chart_image(ds: Dataset, chart: Chart, on: date) -> Image:

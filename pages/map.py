@@ -208,9 +208,11 @@ def render_panel(feature: Feature | None) -> None:
         st.markdown("**In brief**, restating the quotes below (numbers name them):")
         st.markdown(panel.summary)
         st.markdown(f"**What the sources say** ({len(panel.quotes)})")
-        for q in panel.quotes:
-            st.markdown(f"> {q.text}")
-            st.markdown(f"**\\[{q.number}\\]** {q.byline}")
+        # Its own container: the feature's quotes, apart from the claims' and the differences'.
+        with st.container(key="panel-quotes"):
+            for q in panel.quotes:
+                st.markdown(f"> {q.text}")
+                st.markdown(f"**\\[{q.number}\\]** {q.byline}")
         st.caption(panel.placement)
         if panel.events:
             st.markdown("**Events**")

@@ -259,7 +259,7 @@ _ARM_PAGE = """
   const check = () => {
     const h = document.querySelector('.st-key-panel h3');
     if (!h || h.textContent.trim() !== name) return false;
-    const shown = [...document.querySelectorAll('.st-key-panel blockquote')].map((b) => fold(b.textContent));
+    const shown = [...document.querySelectorAll('.st-key-panel-quotes blockquote')].map((b) => fold(b.textContent));
     if (firstQuote === null && shown[0] === quotes[0]) firstQuote = stamp();
     if (shown.length !== quotes.length || shown.some((q, i) => q !== quotes[i])) return false;
     window.__atlasPanel = {first: firstQuote, full: stamp()};

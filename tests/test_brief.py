@@ -305,13 +305,23 @@ def test_map_panel_offers_the_brief_in_word_and_pdf_named_for_the_feature():
     assert PIPELINE in buttons["Download a brief (Word)"].id
 
 
-def test_brief_map_draws_its_feature_selected(ds):
+def test_brief_map_marks_the_feature_it_is_about_under_the_atlas_symbols(ds):
+    # One feature: the map renderer's own selection marks it, as on the map page's download.
     b = briefs.feature_brief(ds, "gabd-rimdan-crossing", ON)
-    selected = [t for t in b.images[0].figure.data if t.meta == "selected"]
+    fig = b.images[0].figure
+    chosen = [t for t in fig.data if t.meta == "selected"]
+    assert chosen
     lon, lat = ds.feature("gabd-rimdan-crossing").geometry["coordinates"][:2]
-    assert selected and (selected[0].lon[0], selected[0].lat[0]) == (lon, lat)
-    topic = briefs.topic_brief(ds, "energy", ON)
-    assert not [t for t in topic.images[0].figure.data if t.meta == "selected"]
+    assert any((lon, lat) == (t.lon[0], t.lat[0]) for t in chosen if t.lon)
+    assert not [t for t in fig.data if t.meta == "brief-halo"]
+    # A topic: the brief's own band, drawn before (under) every feature symbol of the map.
+    fig = briefs.topic_brief(ds, "energy", ON).images[0].figure
+    metas = [t.meta for t in fig.data]
+    halo = [t for t in fig.data if t.meta == "brief-halo"]
+    assert halo and halo[0].showlegend
+    assert metas.index("brief-halo") < min(
+        i for i, m in enumerate(metas) if str(m).startswith("kind:")
+    )
 
 
 def test_topics_page_offers_the_topic_brief_in_word_and_pdf():
