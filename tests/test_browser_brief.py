@@ -77,7 +77,13 @@ def test_printing_the_map_gives_the_map_then_the_panel_and_quotes_without_the_si
     for c in feature.props.citations:
         assert squash(c.quote) in text
     # No sidebar (its layer picker and basemap choice), no controls, no download buttons.
-    for screen_only in ("Layers shown", "Offline map: relief", "Find a feature", "Download"):
+    for screen_only in (
+        "Layers shown",
+        "Offline map",
+        "Find a feature",
+        "Download",
+        "Image format",
+    ):
         assert screen_only not in text
     # The map (its tiles, and its attribution) comes first, then the panel.
     assert text.index("OpenStreetMap contributors") < text.index(feature.props.name)
