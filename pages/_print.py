@@ -29,6 +29,7 @@ SCREEN_ONLY = (
     "[data-testid=stSelectbox]",
     "[data-testid=stButton]",
     "[data-testid=stPills]",
+    "[data-testid=stElementContainer]:has([data-testid=stButtonGroup])",  # pills, segmented
     "[data-testid=stSlider]",
     "[data-testid=stSegmentedControl]",
     "[data-testid=stCheckbox]",

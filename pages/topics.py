@@ -68,6 +68,7 @@ st.markdown(
     )
 )
 st.caption(md(as_of(ds, claims).text()) if claims else "")
+brief_downloads(ds, topic=state.topic)
 
 st.subheader("Where the sources differ")
 if not view.differences:

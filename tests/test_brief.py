@@ -322,3 +322,16 @@ def test_brief_map_marks_the_feature_it_is_about_under_the_atlas_symbols(ds):
     assert metas.index("brief-halo") < min(
         i for i, m in enumerate(metas) if str(m).startswith("kind:")
     )
+
+
+def test_topics_page_offers_the_topic_brief_in_word_and_pdf():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/topics.py")
+    at.query_params["topic"] = "energy"
+    at.run()
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Download a brief (Word)", "Download a brief (PDF)"} <= set(buttons)
+    assert "energy" in buttons["Download a brief (PDF)"].id
