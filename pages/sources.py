@@ -67,7 +67,13 @@ for notice in _state.notices(PAGE):
 st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."
 )
-source_cards(ds)
+# Folded when the reader came for a document or a search: on a phone the five cards would
+# push its text or its hits two screens down.
+with st.expander(
+    f"The {len(ds.sources)} documents: who wrote, published and dated them",
+    expanded=not (st.session_state.get("w_doc") or st.query_params.get("q")),
+):
+    source_cards(ds)
 
 tab_read, tab_search, tab_disagree = st.tabs(
     TABS, key="tab", bind="query-params", on_change=_state.acted, args=(PAGE,)
