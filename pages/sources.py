@@ -71,16 +71,22 @@ for notice in _state.notices(PAGE):
 st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."
 )
-source_cards(ds)
-st.download_button(
-    "Download the sources table (CSV)",
-    data=lambda: table_csv(sources_frame(ds)),
-    file_name="iran-pakistan-atlas-sources.csv",
-    mime="text/csv",
-    key="table-csv-sources",
-    help="Formula-safe: no cell starts a spreadsheet formula.",
-    on_click="ignore",
-)
+# Folded when the reader came for a document or a search: on a phone the five cards would
+# push its text or its hits two screens down.
+with st.expander(
+    f"The {len(ds.sources)} documents: who wrote, published and dated them",
+    expanded=not (st.session_state.get("w_doc") or st.query_params.get("q")),
+):
+    source_cards(ds)
+    st.download_button(
+        "Download the sources table (CSV)",
+        data=lambda: table_csv(sources_frame(ds)),
+        file_name="iran-pakistan-atlas-sources.csv",
+        mime="text/csv",
+        key="table-csv-sources",
+        help="Formula-safe: no cell starts a spreadsheet formula.",
+        on_click="ignore",
+    )
 
 tab_read, tab_search, tab_disagree = st.tabs(
     TABS, key="tab", bind="query-params", on_change=_state.acted, args=(PAGE,)

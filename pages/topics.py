@@ -68,7 +68,7 @@ st.markdown(
     )
 )
 st.caption(md(as_of(ds, claims).text()) if claims else "")
-brief_downloads(ds, topic=state.topic)
+brief_downloads(ds, topic=topic)
 
 st.subheader("Where the sources differ")
 if not view.differences:
@@ -118,6 +118,4 @@ for col, title, links in (
         else:
             st.caption("Nothing on this topic.")
 
-st.subheader("Take it into a brief")
-brief_downloads(ds, topic=topic)
 _state.remember_address(PAGE)

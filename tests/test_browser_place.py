@@ -251,3 +251,32 @@ def test_axe_finds_no_serious_violation_at_either_width(sized, app_server, path,
     expect(page.locator(ready).first).to_be_visible()
     page.wait_for_timeout(1500)
     assert axe_violations(page) == []
+
+
+def test_a_popup_is_never_under_the_map_controls_and_leaves_a_phone_map_visible(sized, app_server):
+    page, width, _ = sized
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    frame.locator('.leaflet-marker-icon[aria-label="Gwadar Port"]').focus()
+    page.keyboard.press("Enter")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Gwadar")
+    page.wait_for_timeout(800)  # the popup pans the map into place
+    seen = frame.evaluate(
+        """() => {
+            const p = document.querySelector('.leaflet-popup').getBoundingClientRect();
+            const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+            // A control covers the popup where the topmost element there is not the popup.
+            const covered = [...document.querySelectorAll('.leaflet-control')].filter((el) => {
+                const b = el.getBoundingClientRect();
+                const x = Math.max(b.left, p.left), y = Math.max(b.top, p.top);
+                const X = Math.min(b.right, p.right), Y = Math.min(b.bottom, p.bottom);
+                if (X <= x || Y <= y) return false;
+                const top = document.elementFromPoint((x + X) / 2, (y + Y) / 2);
+                return top && !top.closest('.leaflet-popup');
+            }).length;
+            return {popup: p.height, map: map.height, covered};
+        }"""
+    )
+    assert seen["covered"] == 0, seen
+    if width < 500:
+        assert seen["popup"] <= 0.6 * seen["map"], seen

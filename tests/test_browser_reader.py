@@ -21,6 +21,8 @@ from tests.browser import (
 )
 
 pytestmark = pytest.mark.browser
+# A cold page's first run takes seconds on a shared machine; these are not timing tests.
+expect.set_options(timeout=30_000)
 
 PAGES = ["", "figures", "timeline", "topics", "sources", "about"]
 HEADINGS = {
