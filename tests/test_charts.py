@@ -62,7 +62,13 @@ def test_trade_chart_follows_the_data_not_literals(data_copy):
 def test_differing_sources_are_named_with_the_kind_of_difference(ds):
     note = chart(ds, "trade").note
     assert note.startswith("The sources differ:")
-    kinds = {d.kind for d in ds.disagreements if "trade" in d.topic.lower()}
+    # The kind of the disagreement whose versions are the chart's own quotes.
+    quotes = {" ".join(f.citation.quote.split()) for f in chart(ds, "trade").figures}
+    kinds = {
+        d.kind
+        for d in ds.disagreements
+        if quotes & {" ".join(v.citation.quote.split()) for v in d.versions}
+    }
     assert kinds and all(DISAGREEMENT_LABEL[k] in note for k in kinds)
     memo = chart(ds, "memoranda").note
     assert "the sources disagree" not in memo.lower()
