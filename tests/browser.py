@@ -469,6 +469,25 @@ def close_popup(frame) -> None:
 AXE_JS = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def settled(page, timeout: float = 60_000) -> None:
+    """Wait until the page is at rest, as a reader sees it: no run under way, nothing faded.
+
+    A download button's file is registered anew by each run of its fragment (the map reports
+    its view after loading and after every move): a click in the instant between a run and the
+    button's new address reaches a file Streamlit has already let go. A reader clicks a button
+    they can see at rest; so do these tests.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)  # the map's debounced view report, if a move just ended
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout
+    )
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """axe-core's violations of the given impacts on the page and its same-origin frames.
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from geo import brief as briefs
 from geo.citations import passages
 from geo.sources import normalise
-from tests.browser import map_frame
+from tests.browser import map_frame, settled
 from tests.conftest import ARTIFACTS
 from tests.test_brief import pdf_text, squash
 
@@ -43,6 +43,7 @@ def test_the_gas_pipeline_brief_downloads_from_its_panel_with_every_quote(page, 
     button = panel.get_by_role("button", name="Download a brief (Word)")
     expect(button).to_be_visible()
     expect(panel.get_by_role("button", name="Download a brief (PDF)")).to_be_visible()
+    settled(page)
     with page.expect_download(timeout=120_000) as download:
         button.click()
     assert re.fullmatch(

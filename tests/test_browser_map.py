@@ -92,7 +92,7 @@ def test_finder_moves_the_map_to_the_feature(page, app_server):
     expect(page.locator(".st-key-panel h3")).to_have_text("Chabahar Port")
     frame.wait_for_function("Math.abs(window.map.getCenter().lng - 60.613) < 0.01")
     # A point is shown at the closest zoom where the offline basemap is still sharp.
-    assert frame.evaluate("window.map.getZoom()") == SHARP_ZOOM
+    frame.wait_for_function(f"window.map.getZoom() === {SHARP_ZOOM}")
 
 
 def test_map_page_sends_no_request_beyond_the_app(page, app_server, ds):

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
-from tests.browser import click_feature, map_frame
+from tests.browser import click_feature, map_frame, settled
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ VIEW_JS = "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.g
 
 def download(page, name: str = "Download this map") -> tuple[str, bytes]:
     """Click the download button; the file's name and bytes (the test fails on no file)."""
+    settled(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name=name).click()
     d = info.value
