@@ -245,6 +245,19 @@ def download(
         (report or where).error(md(failure), icon="⚠️")
 
 
+def sources_csv_button(ds: Dataset) -> None:
+    """The sources' metadata as the atlas's formula-safe CSV (beside the cards on two pages)."""
+    st.download_button(
+        "Download the sources table (CSV)",
+        data=lambda: table_csv(sources_frame(ds)),
+        file_name="iran-pakistan-atlas-sources.csv",
+        mime="text/csv",
+        key="table-csv-sources",
+        help="Formula-safe: no cell starts a spreadsheet formula.",
+        on_click="ignore",
+    )
+
+
 def png_bytes(ds: Dataset, chart: Chart, fmt: str = "png") -> bytes:
     """The chart as a cited image (PNG, or `fmt` svg/pdf) of export size, dated today."""
     return render_image(

@@ -10,7 +10,7 @@ import streamlit as st
 from geo.export import pack_name, pack_zip
 from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
-from pages._shared import dataset, problem_banner, source_cards, sources_frame, table, table_csv
+from pages._shared import dataset, problem_banner, source_cards, sources_csv_button, table
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -78,15 +78,7 @@ c2[3].metric("Claims, by topic (Topics page)", len(ds.claims))
 st.header("Sources")
 st.caption("What each document states about itself. Where it states nothing, the atlas says so.")
 source_cards(ds)
-st.download_button(
-    "Download the sources table (CSV)",
-    data=lambda: table_csv(sources_frame(ds)),
-    file_name="iran-pakistan-atlas-sources.csv",
-    mime="text/csv",
-    key="table-csv-sources",
-    help="Formula-safe: no cell starts a spreadsheet formula.",
-    on_click="ignore",
-)
+sources_csv_button(ds)
 
 st.header("Layers")
 table(

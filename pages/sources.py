@@ -17,7 +17,7 @@ from geo.sources import search
 from geo.text import h, md
 from geo.urlstate import focus_from_query, focus_to_query, id_notice
 from pages import _state
-from pages._shared import dataset, problem_banner, source_cards, sources_frame, table_csv
+from pages._shared import dataset, problem_banner, source_cards, sources_csv_button
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -78,15 +78,7 @@ with st.expander(
     expanded=not (st.session_state.get("w_doc") or st.query_params.get("q")),
 ):
     source_cards(ds)
-    st.download_button(
-        "Download the sources table (CSV)",
-        data=lambda: table_csv(sources_frame(ds)),
-        file_name="iran-pakistan-atlas-sources.csv",
-        mime="text/csv",
-        key="table-csv-sources",
-        help="Formula-safe: no cell starts a spreadsheet formula.",
-        on_click="ignore",
-    )
+    sources_csv_button(ds)
 
 tab_read, tab_search, tab_disagree = st.tabs(
     TABS, key="tab", bind="query-params", on_change=_state.acted, args=(PAGE,)
