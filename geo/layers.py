@@ -8,7 +8,7 @@ from typing import Any
 
 import shapely
 from pyproj import Geod
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
@@ -235,11 +235,6 @@ def crossing_problem(crossing: Feature, border: Feature, file: str) -> Problem |
             f"crossing is {d:.1f} km from the border line (at most {CROSSING_TOLERANCE_KM} km allowed)",
         )
     return None
-
-
-def point_of(feature: Feature) -> Point:
-    """A representative point of a feature, for centring the map on it."""
-    return shape(feature.geometry).representative_point()
 
 
 # The zoom beyond which the offline basemap is only enlarged (its tiles are drawn to zoom 8):

@@ -430,7 +430,7 @@ def map_figure(
                   "dash": STATUS_DASH.get(f.props.status, "solid")}))  # fmt: skip
         if kind not in kinds:
             kinds.append(kind)
-    approximate = [f for f in points if f.props.precision not in ("mapped", "surveyed")]
+    approximate = [f for f in points if f.props.precision != "mapped"]
     if approximate:
         fig.add_trace(go.Scattergeo(
             lon=[f.geometry["coordinates"][0] for f in approximate],

@@ -103,7 +103,7 @@ def popup_html(ds: Dataset, feature: Feature) -> str:
 
 
 def tooltip_html(feature: Feature) -> str:
-    """The hover label: the name, and how precise the geometry is when it is not surveyed."""
+    """The hover label: the name, and how precise the geometry is when it is not mapped."""
     p = feature.props
     note = (
         ""

@@ -74,11 +74,6 @@ CLAIM_COLUMNS = [
 DISAGREEMENT_COLUMNS = ["id", "matter", "topics", "kind", "kind_label", "note", "features"]
 
 
-def figure_citations(f: Figure) -> list[Citation]:
-    """Every citation of a figure, the one stating its value first."""
-    return list(f.citations)
-
-
 def flat(text: str) -> str:
     """Whitespace folded to single spaces: a quote on one line of a cell."""
     return " ".join(text.split())
@@ -97,7 +92,7 @@ def citation_cells(ds: Dataset, citations: Iterable[Citation], start: int = 1) -
 
 def figure_row(ds: Dataset, f: Figure) -> dict[str, Any]:
     """One figure as a row: FIGURE_COLUMNS, then numbered columns for any further citation."""
-    first, *more = figure_citations(f)
+    first, *more = f.citations
     src = ds.sources.get(first.source)
     data = f.model_dump(mode="json", exclude={"citations"})
     return {
