@@ -142,7 +142,7 @@ def bench_single_user(clicks: int) -> dict:
             targets = [
                 ("Figures", ".st-key-chart-trade .js-plotly-plot"),
                 ("Timeline", ".js-plotly-plot"),
-                ("Sources", '[data-testid="stDataFrame"]'),
+                ("Sources", '[role="tablist"]'),  # its Read / Search / Disagreements tabs
                 ("About the data", "text=Validator:"),
                 ("Map", MAP_IFRAME),
             ]

@@ -53,6 +53,7 @@ from websockets.asyncio.client import ClientConnection  # noqa: E402
 from geo.dataset import load_dataset  # noqa: E402
 
 MAP_COMPONENT = "streamlit_folium.st_folium"
+QUOTES_KEY = "panel-quotes"  # the container of the feature's own quotes in the panel
 NICENESS = 19
 CLICK_TIMEOUT_S = 30.0
 _MD_ESCAPE = re.compile(r"\\(.)")
@@ -338,7 +339,10 @@ class Session:
         delta = msg.delta
         self.run_paths.add(path)
         if delta.WhichOneof("type") != "new_element":
-            self.screen[path] = ("block", "", delta.fragment_id)
+            # The container of the feature's own quotes is known by its key (pages/map.py):
+            # the panel's claims and differences quote the sources too, and are not its quotes.
+            key = delta.add_block.id if delta.WhichOneof("type") == "add_block" else ""
+            self.screen[path] = ("block", key, delta.fragment_id)
             return
         element = delta.new_element
         etype = element.WhichOneof("type")
@@ -369,11 +373,17 @@ class Session:
     def shown(self) -> tuple[str | None, list[str]]:
         """The panel's feature name (the h3 heading) and its quotes, in page order."""
         name, quotes = None, []
+        own = [p for p, (etype, key, _) in self.screen.items()
+               if etype == "block" and key.endswith(QUOTES_KEY)]  # fmt: skip
         for path in sorted(self.screen):
             etype, text, _ = self.screen[path]
             if etype == "heading" and text.startswith("h3:"):
                 name = text[3:]
-            elif etype == "markdown" and text.startswith("> "):
+            elif (
+                etype == "markdown"
+                and text.startswith("> ")
+                and any(path[: len(p)] == p for p in own)
+            ):
                 quotes.append(fold(text[2:]))
         return name, quotes
 
