@@ -278,7 +278,7 @@ def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click
     try:
         page.goto(replicas.url)
         click_feature(page, map_frame(page), ds.feature("gabd-rimdan-crossing"))
-        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav = page.locator('[data-testid="stSidebar"]')
         nav.get_by_text("Figures", exact=True).click()
         page.locator(".st-key-chart-trade .js-plotly-plot").wait_for()
         nav.get_by_text("Map", exact=True).click()

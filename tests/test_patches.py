@@ -99,7 +99,7 @@ def test_a_shared_link_as_a_fresh_servers_first_request_runs_inside_the_navigati
         page = context.new_page()
         page.goto(f"{server.url}/figures", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Figures").first.wait_for(timeout=60_000)
-        nav = page.locator("[data-testid=stSidebarNav]")
+        nav = page.locator("[data-testid=stSidebar]")  # the app's own menu (app.py)
         nav.get_by_role("link", name="Map").wait_for(timeout=30_000)
         assert nav.get_by_role("link", name="About the data").count() == 1
         context.close()
