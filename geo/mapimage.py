@@ -23,7 +23,7 @@ from geo.asof import as_of
 from geo.charts import FONT, data_date
 from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
-from geo.mapview import KIND_COLOUR
+from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
 from geo.models import KIND_LABEL, PRECISION_MEANING, Dataset, Feature
 from geo.text import plot
 
@@ -33,17 +33,12 @@ SEA = "#dde8ee"
 LAND = "#f4f1ea"
 OUTLINE = "#9aa5ab"
 # Plotly has no dash patterns on geo lines beyond its named ones: they follow the map's legend.
-STATUS_DASH = {
-    "under_construction": "dash",
-    "approved": "dash",
-    "planned": "dot",
-    "proposed": "dot",
-}
-POINT_SYMBOL = {"crossing": "diamond", "border_market": "square", "free_trade_zone": "triangle-up",
-                "port": "circle"}  # fmt: skip
-# Drawn in this order, the crossings last (on top), each a little larger than what sits beside.
-STACK = {"port": 0, "free_trade_zone": 1, "border_market": 2, "crossing": 3}
-POINT_SIZE = {"crossing": 16, "border_market": 12, "free_trade_zone": 13, "port": 14}
+# From the one style table (geo/mapstyle.py): marker, size, dashes and stacking as the live map
+# draws them; drawn in stacking order, the crossings last (on top).
+STATUS_DASH = IMAGE_DASH
+POINT_SYMBOL = IMAGE_SYMBOL
+STACK = POINT_STACK
+POINT_SIZE = IMAGE_SIZE
 HALO = "#f1c40f"  # the selection's colour, as on the live map
 HOLLOW = {"planned", "proposed"}  # a place not yet there is drawn hollow, as on the live map
 

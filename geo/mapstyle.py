@@ -27,19 +27,37 @@ class KindStyle:
     symbol: str | None = None
     stack: int = 0
     offset: tuple[int, int] = (0, 0)
+    # The static map image (Plotly): its marker and size for a point kind.
+    image_symbol: str = "circle"
+    image_size: int = 13
 
 
 KIND_STYLE: dict[str, KindStyle] = {
     "border": KindStyle("#3b3b3b", weight=3),
-    "crossing": KindStyle("#c0392b", symbol="crossing", stack=1000),
-    "border_market": KindStyle("#d68910", symbol="market", stack=300, offset=(12, -12)),
-    "free_trade_zone": KindStyle("#d68910", symbol="zone", stack=200, offset=(-12, 12)),
+    "crossing": KindStyle(
+        "#c0392b", symbol="crossing", stack=1000, image_symbol="diamond", image_size=16
+    ),
+    "border_market": KindStyle(
+        "#d68910",
+        symbol="market",
+        stack=300,
+        offset=(12, -12),
+        image_symbol="square",
+        image_size=12,
+    ),
+    "free_trade_zone": KindStyle(
+        "#d68910",
+        symbol="zone",
+        stack=200,
+        offset=(-12, 12),
+        image_symbol="triangle-up",
+    ),
     "gas_pipeline": KindStyle("#b03a2e"),
     "power_line": KindStyle("#7d3c98"),
     "transit_corridor": KindStyle("#1f618d"),
     "railway": KindStyle("#17202a"),
     "connectivity_link": KindStyle("#148f77"),
-    "port": KindStyle("#117a8b", symbol="port", stack=600),
+    "port": KindStyle("#117a8b", symbol="port", stack=600, image_size=14),
 }
 
 # Dashes tell status; the label is the legend's row for every status sharing the pattern.
@@ -76,6 +94,14 @@ def dash_rule() -> str:
 KIND_COLOUR = {kind: s.colour for kind, s in KIND_STYLE.items()}
 POINT_SYMBOL = {kind: s.symbol for kind, s in KIND_STYLE.items() if s.symbol}
 POINT_STACK = {kind: s.stack for kind, s in KIND_STYLE.items() if s.symbol}
+# The same tables as the static image (Plotly) names them: its marker, size and dash per status.
+IMAGE_SYMBOL = {kind: s.image_symbol for kind, s in KIND_STYLE.items() if s.symbol}
+IMAGE_SIZE = {kind: s.image_size for kind, s in KIND_STYLE.items() if s.symbol}
+IMAGE_DASH = {
+    status: {"dashed": "dash", "dotted": "dot"}[DASH_NAME[d]]
+    for status, d in STATUS_DASH.items()
+    if d is not None
+}
 
 
 def line_style(feature: Feature) -> dict[str, Any]:

@@ -183,3 +183,27 @@ def test_the_svg_carries_the_names_and_the_boundary_note_as_text(ds):
     for name in ("IRAN", "PAKISTAN", "AFGHANISTAN", "Zahedan", "Gwadar", "Gabd–Rimdan crossing"):
         assert name in texts, name
     assert "imply no position on their status" in texts
+
+
+def test_the_image_draws_each_kind_as_the_one_style_table_says(ds):
+    """Colour, marker, size and stacking of every point kind come from geo/mapstyle.KIND_STYLE,
+    the table the live map and its legend are made from; dashes from its STATUS_DASH."""
+    from geo.mapstyle import KIND_STYLE, STATUS_DASH
+
+    image = map_figure(ds, on=ON)
+    drawn = [t for t in image.figure.data if str(t.meta).startswith("kind:")]
+    order = []
+    for t in drawn:
+        kind = str(t.meta).split(":", 1)[1].split(":")[0]
+        style = KIND_STYLE[kind]
+        if t.mode == "markers":
+            assert t.marker.symbol.removesuffix("-open") == style.image_symbol, kind
+            assert t.marker.size == style.image_size, kind
+            assert t.marker.color == style.colour, kind
+            order.append(style.stack)
+        else:
+            assert t.line.color == style.colour, kind
+    assert order and order == sorted(order)  # the table's stacking order: crossings last
+    dashed = {t.line.dash for t in drawn if t.mode == "lines" and t.line.dash != "solid"}
+    assert dashed <= {"dash", "dot"} and dashed, dashed
+    assert {s for s, d in STATUS_DASH.items() if d} >= {"planned", "approved"}
