@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import click_feature, close_popup, map_frame, show
+from tests.browser import click_feature, close_popup, map_frame, settled, show
 
 pytestmark = pytest.mark.browser
 
@@ -132,6 +132,7 @@ def test_the_halo_follows_the_address_without_a_timer(page, app_server, ds):
     page.add_init_script(_COUNT_INTERVALS)
     page.goto(app_server.url)
     frame = map_frame(page)
+    settled(page)  # a reader types once the page is at rest
     page.locator(".st-key-w_find input").fill("Gwadar port")
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Gwadar Port")

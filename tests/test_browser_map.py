@@ -8,7 +8,15 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.layers import SHARP_ZOOM
-from tests.browser import ARTIFACTS_DIR, MAP_IFRAME, click_feature, close_popup, map_frame, show
+from tests.browser import (
+    ARTIFACTS_DIR,
+    MAP_IFRAME,
+    click_feature,
+    close_popup,
+    map_frame,
+    settled,
+    show,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +95,7 @@ def test_every_feature_can_be_clicked_and_shows_all_its_citations(page, app_serv
 def test_finder_moves_the_map_to_the_feature(page, app_server):
     page.goto(app_server.url)
     frame = map_frame(page)
+    settled(page)  # a reader types once the page is at rest
     page.locator(".st-key-w_find input").fill("chabahar port")
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Chabahar Port")
@@ -151,6 +160,7 @@ def test_a_click_keeps_the_same_map_and_the_halo_follows_click_and_finder(page, 
     assert halo is not None and abs(halo[0] - symbol[0]) < 3 and abs(halo[1] - symbol[1]) < 3
     close_popup(frame)
 
+    settled(page)  # a reader types once the page is at rest
     page.locator(".st-key-w_find input").fill("Gwadar port")
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Gwadar Port")

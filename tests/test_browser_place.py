@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, map_frame
+from tests.browser import axe_violations, map_frame, settled
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +121,7 @@ def test_finder_results_are_all_within_the_screen(sized, app_server):
     page, width, _ = sized
     page.goto(app_server.url)
     map_frame(page)
+    settled(page)  # a reader types once the page is at rest
     page.locator(".st-key-w_find input").fill("crossing")
     page.keyboard.press("Enter")
     found = page.locator(".st-key-w_found label")

@@ -47,6 +47,7 @@ def open_page(chromium, app_server, path="", width=1400, height=950):
 def test_round_trip_map_figures_map_keeps_layers_basemap_and_selection(page, app_server):
     page.goto(f"{app_server.url}/?layers=Border&layers=Border+crossings&basemap=Satellite")
     frame = map_frame(page)
+    settled(page)  # a reader types once the page is at rest
     page.locator(".st-key-w_find input").fill("Taftan-Mirjaveh")
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text(
