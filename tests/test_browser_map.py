@@ -188,6 +188,7 @@ def test_a_feature_panel_downloads_that_feature_s_data(page, app_server, tmp_pat
     expect(page.locator(".st-key-panel h3")).to_have_text(
         ds.feature("polan-gabd-power-line").props.name
     )
+    settled(page)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download this feature's data").click()
     name = download.value.suggested_filename
