@@ -25,6 +25,8 @@ if _state.arrived(PAGE):
     asked = (_state.address().get("topic") or [""])[-1]
     if asked in TOPICS:
         _state.seed("topic", asked)
+    elif not asked and "topic" not in st.session_state:
+        _state.seed("topic", TOPICS[0])
     labels = [TOPIC_LABEL[t] for t in TOPICS]
     notice = f"No topic is called “{{}}”; showing “{labels[0]}”."
     _state.set_notices(PAGE, [id_notice(_state.address(), "topic", [*labels, *TOPICS], notice)])
@@ -45,7 +47,9 @@ picked = st.pills(
     "Topic",
     options=TOPICS,
     format_func=TOPIC_LABEL.get,
-    default=TOPICS[0],
+    # No default: the first topic is given through the session state when the link names none
+    # (above), and Streamlit refuses a default beside a value set that way.
+    default=None,
     key="topic",
     bind="query-params",
     persist_state="session",
