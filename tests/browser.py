@@ -469,6 +469,22 @@ def close_popup(frame) -> None:
 AXE_JS = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def wait_halo_on(frame, feature_id: str, timeout: float = 10_000) -> None:
+    """Wait until the map's halo is centred on the feature's symbol (within 3 px)."""
+    frame.wait_for_function(
+        """(fid) => {
+            const h = document.querySelector('.atlas-halo'),
+                  s = document.querySelector(`.atlas-sym-shape[data-feature="${fid}"]`);
+            if (!h || !s) return false;
+            const a = h.getBoundingClientRect(), b = s.getBoundingClientRect();
+            return Math.abs(a.left + a.width / 2 - b.left - b.width / 2) < 3
+                && Math.abs(a.top + a.height / 2 - b.top - b.height / 2) < 3;
+        }""",
+        arg=feature_id,
+        timeout=timeout,
+    )
+
+
 def settled(page, timeout: float = 60_000) -> None:
     """Wait until the page is at rest, as a reader sees it: no run under way, nothing faded.
 

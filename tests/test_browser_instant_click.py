@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import click_feature, close_popup, map_frame, settled, show
+from tests.browser import click_feature, close_popup, map_frame, settled, show, wait_halo_on
 
 pytestmark = pytest.mark.browser
 
@@ -138,15 +138,5 @@ def test_the_halo_follows_the_address_without_a_timer(page, app_server, ds):
     expect(page.locator(".st-key-panel h3")).to_have_text("Gwadar Port")
     page.wait_for_function("() => location.search.includes('feature=gwadar-port')")
     frame = map_frame(page)
-    frame.wait_for_function(
-        """() => {
-            const h = document.querySelector('.atlas-halo'),
-                  s = document.querySelector('.atlas-sym-shape[data-feature="gwadar-port"]');
-            if (!h || !s) return false;
-            const a = h.getBoundingClientRect(), b = s.getBoundingClientRect();
-            return Math.abs(a.left + a.width / 2 - b.left - b.width / 2) < 3
-                && Math.abs(a.top + a.height / 2 - b.top - b.height / 2) < 3;
-        }""",
-        timeout=10_000,
-    )
+    wait_halo_on(frame, "gwadar-port")
     assert frame.evaluate("window.__atlasIntervals") == []

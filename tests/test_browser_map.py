@@ -16,6 +16,7 @@ from tests.browser import (
     map_frame,
     settled,
     show,
+    wait_halo_on,
 )
 
 pytestmark = pytest.mark.browser
@@ -165,17 +166,7 @@ def test_a_click_keeps_the_same_map_and_the_halo_follows_click_and_finder(page, 
     page.keyboard.press("Enter")
     expect(page.locator(".st-key-panel h3")).to_have_text("Gwadar Port")
     frame = map_frame(page)
-    frame.wait_for_function(
-        """() => {
-            const h = document.querySelector('.atlas-halo'),
-                  s = document.querySelector('.atlas-sym-shape[data-feature="gwadar-port"]');
-            if (!h || !s) return false;
-            const a = h.getBoundingClientRect(), b = s.getBoundingClientRect();
-            return Math.abs(a.left + a.width / 2 - b.left - b.width / 2) < 3
-                && Math.abs(a.top + a.height / 2 - b.top - b.height / 2) < 3;
-        }""",
-        timeout=10_000,
-    )
+    wait_halo_on(frame, "gwadar-port")
     assert frame.locator(".atlas-halo").count() == 1
 
 
