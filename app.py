@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from geo.assets import ensure_static_assets
+from pages import _state
 from pages._print import print_setup
 from pages._shared import dataset, failover_watch
 from patches import apply_server_patches
@@ -88,4 +89,7 @@ with st.sidebar:
     # and those inside the map's own frame, which is another document, are left as they are).
     with st.container(key="atlas-same-tab"):
         st.iframe(SAME_TAB_SCRIPT, height=1)
+# Which page this run shows, so that a page knows when the reader has just come to it
+# (pages/_state.py, arrived), whatever page they came from.
+_state.entering(current.url_path)
 current.run()

@@ -19,12 +19,17 @@ def address() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def arrived(page: str) -> bool:
-    """True on the first run of `page` after another page (or a new link): the moment to
-    read what the address asks for. Reruns on the same page keep what the reader did."""
-    first = st.session_state.get("_last_page") != page
-    st.session_state["_last_page"] = page
-    return first
+def entering(page: str) -> None:
+    """Note the page this full run shows (app.py, on every run, whichever page it is)."""
+    st.session_state["_previous_page"] = st.session_state.get("_page")
+    st.session_state["_page"] = page
+
+
+def arrived() -> bool:
+    """True on the first run of the page after another page (any page, also one that keeps no
+    state of its own) or a new link: the moment to read what the address asks for. Reruns on
+    the same page keep what the reader did."""
+    return st.session_state.get("_previous_page") != st.session_state.get("_page")
 
 
 def set_notices(page: str, notices: list[str]) -> None:

@@ -232,7 +232,7 @@ def render_panel(feature: Feature | None) -> None:
 
 
 linked_view, view_notices = view_from_query(st.query_params.to_dict())
-if _state.arrived(PAGE):
+if _state.arrived():
     # What the address asks for, read once per arrival: the feature and the view (no widget
     # holds them) and notices for what Streamlit's binding drops from ?layers= and ?basemap=.
     link = _state.address()

@@ -34,7 +34,7 @@ PAGE = "sources"
 # The tabs' labels are their values in the address (?tab=Search): short, and never renamed.
 TABS = ["Read", "Search", "Disagreements"]
 
-if _state.arrived(PAGE):
+if _state.arrived():
     # The open document and the passage are no widget's value alone: every quote in the atlas
     # links here by id (?source=<id>&cite=<key>), so they stay hand-written.
     link = _state.address()

@@ -34,7 +34,7 @@ RECENT_FROM = 2008
 SOURCE_NAME = {sid: s.meta.short_name for sid, s in ds.sources.items()}
 by_id = {e.id: e for e in ds.events}
 
-if _state.arrived(PAGE):
+if _state.arrived():
     # The event stays hand-written (every "on the timeline" link names it by id,
     # ?event=<id>); the filters are widgets bound to the address, which drop what they do not
     # know without a word, so the notices are read here first.

@@ -18,7 +18,7 @@ leave_pages_folder_mode()  # a shared link as the first request: run inside app.
 ds = dataset()
 PAGE = "topics"
 counts = topic_counts(ds)
-if _state.arrived(PAGE):
+if _state.arrived():
     # The address names a topic by its label (?topic=Energy, as the pills show it) or by its id
     # (?topic=energy, as the command line and older links do): an id is given to the widget
     # here; Streamlit's binding drops anything else without a word, so say so once.
