@@ -79,12 +79,12 @@ def test_each_reader_keeps_to_its_replica_for_panel_and_png(chromium, replicas, 
         image = Image.open(path)
         assert image.format == "PNG" and image.size == EXPORT_SIZE
 
-        # The file lives in replica 1's process only: the cookie took A's download there.
+        # The file lives in replica 1's process only: the cookie took A's download there
+        # (HAProxy names the server of each request; the file may be let go once served).
         media = urlsplit(download.value.url).path
         assert media.startswith("/media/"), download.value.url
-        r1, r2 = replicas.servers
-        assert status(r1.url + media) == 200
-        assert status(r2.url + media) == 404
+        assert served_by(replicas, media) == {"r1"}, replicas.log()[-3000:]
+        assert status(replicas.servers[1].url + media) == 404
 
         # B, on the other replica all along, still works.
         click_feature(b, frame_b, ds.feature("mand-pishin-crossing"))
@@ -111,6 +111,15 @@ def streams(replicas, wait_s: float = 10.0) -> set[str]:
         if found >= {"r1", "r2"} or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
+
+
+def served_by(replicas, path: str, wait_s: float = 10.0) -> set[str]:
+    """The replicas that answered a request for `path`, per HAProxy's log."""
+    pattern = rf"replicas/(r\d) \S+ \d+ .*\"GET {re.escape(path)}"
+    deadline = time.monotonic() + wait_s
+    while not (found := set(re.findall(pattern, replicas.log()))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
 
 
 def test_the_proxy_refuses_uploads_metrics_and_foreign_websockets(replicas):
