@@ -2,29 +2,27 @@
 
 Nothing here stops at the first problem: each problem is recorded, the record it concerns is
 left out, and everything valid is kept, so the app can keep serving it.
+
+The shape: one `Loader` owns the problems and what the checks share (the documents' texts,
+the ids declared); one small check per kind of record, listed in `TABLES`; and a frozen
+`Dataset` built at the end from what passed. A new kind of record is one check and one row.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from geo.citations import citation_key, resolve
-from geo.io import (
-    MAX_CONTEXT_BYTES,
-    MAX_SOURCE_BYTES,
-    os_error_text,
-    parse,
-    read_json,
-    record_name,
-    records,
-    rel,
-    too_large,
-)
+from geo.citations import resolve
+from geo.documents import load_sources
+from geo.io import MAX_CONTEXT_BYTES, parse, read_json, record_name, records, rel
 from geo.layers import border_problems, crossing_problem, load_layer
 from geo.models import (
     Citation,
@@ -36,8 +34,8 @@ from geo.models import (
     Figure,
     Layer,
     Problem,
+    Resolved,
     Source,
-    SourceMeta,
     summary_problems,
 )
 from geo.sources import FoldedText, normalise
@@ -50,431 +48,222 @@ def data_dir() -> Path:
     return Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
 
 
-def load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
-    """Load sources.json and each document's text."""
-    path = root / "sources.json"
-    file = rel(path, root)
-    data = read_json(path, root, problems)
-    out: dict[str, Source] = {}
-    from_texts = data is None
-    if from_texts:
-        # Without the metadata, the documents' texts still let every quote be checked, so
-        # the records citing them stay visible, their sources marked as lacking metadata.
-        data = {
-            "sources": [
-                {"id": p.stem, "file": str(p.relative_to(root))}
-                for p in sorted((root / "sources").glob("*.txt"))
-            ]
-        }
-    for i, raw in records(data, "sources", file, problems):
-        meta = (
-            None if from_texts else parse(SourceMeta, raw, file, record_name(raw, i), problems)
-        ) or _fallback_meta(raw)
-        if meta is None:
-            continue
-        if meta.id in out:
-            problems.append(Problem(file, meta.id, "id", f"duplicate id {meta.id!r}"))
-            continue
-        given = root / meta.file
-        text_path = given.resolve()
-        if root.resolve() not in text_path.parents:
-            # Name what is really wrong: a path that leaves the folder, or a link inside it
-            # that points out of it (its path alone looks fine).
-            inside = root.resolve() in given.parent.resolve().parents or (
-                given.parent.resolve() == root.resolve()
-            )
-            why = (
-                f"{meta.file!r} is a symbolic link to a file outside the data folder; "
-                "copy the document into the data folder instead"
-                if inside and given.is_symlink()
-                else f"must lie inside the data folder, got {meta.file!r}"
-            )
-            problems.append(Problem(file, meta.id, "file", why))
-            continue
-        over = too_large(text_path, MAX_SOURCE_BYTES, "a source document")
-        if over:
-            problems.append(Problem(file, meta.id, "file", f"{meta.file}: {over}"))
-            continue
-        try:
-            raw_bytes = text_path.read_bytes()
-            text = raw_bytes.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = (
-                os_error_text(exc) if isinstance(exc, OSError) else f"not UTF-8 text: {exc.reason}"
-            )
-            problems.append(Problem(file, meta.id, "file", f"cannot read {meta.file!r}: {why}"))
-            continue
-        digest = hashlib.sha256(raw_bytes).hexdigest()
-        if meta.sha256 and digest != meta.sha256:
-            # The text is still used (its quotes are checked against what is there), but a
-            # changed source must be noticed: a quote's context may have changed under it.
-            problems.append(
-                Problem(
-                    file, meta.id, "sha256", f"{meta.file} has changed: its SHA-256 is {digest}"
-                )
-            )
-        out[meta.id] = Source(meta, text)
-    return out
+@dataclass(frozen=True)
+class Link:
+    """A record's link to records of another kind: kept when broken, shown as unavailable."""
+
+    field: str  # the field holding the ids, e.g. "related_features"
+    ids: tuple[str, ...]
+    kind: str  # the kind linked to: "features", "events" or "figures"
+    note: str = ""  # said after the problem, e.g. that the record is kept
 
 
-def _fallback_meta(raw: dict) -> SourceMeta | None:
-    """Metadata for a source whose record is invalid but whose text can still be read.
+@dataclass
+class Loader:
+    """What the checks share while one data folder is loaded, and the problems they find."""
 
-    Its problem is already reported; keeping the text means the records that cite it are
-    still checked and shown, instead of being lost with it.
-    """
-    sid, path = raw.get("id"), raw.get("file")
-    if not (isinstance(sid, str) and isinstance(path, str)):
-        return None
-    title = raw.get("title") if isinstance(raw.get("title"), str) else sid
-    note = "metadata unavailable (see the data problems); quotes still checked against the text"
-    return SourceMeta.model_construct(
-        id=sid,
-        file=path,
-        original_file=str(raw.get("original_file", "")),
-        title=title,
-        short_name=sid,
-        publisher=None,
-        publisher_note=note,
-        author=None,
-        author_note=note,
-        published=None,
-        published_note=note,
-        url=None,
-        url_note=note,
-        sha256="",
-    )
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    folded: dict[str, FoldedText] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
+    # Every id each kind declares, valid or not: a link to a broken record is that record's
+    # problem only. None for a kind whose file could not be read at all: its own problem says
+    # so, and the links into it are not each named again.
+    known: dict[str, set[str] | None] = field(default_factory=dict)
 
+    def file(self, name: str) -> str:
+        return rel(self.root / name, self.root)
 
-def load_dataset(root: Path | None = None) -> Dataset:
-    """Load and check everything under `root`; records with problems are left out."""
-    root = root or data_dir()
-    problems: list[Problem] = []
-    sources = load_sources(root, problems)
-
-    layers: list[Layer] = []
-    layer_dir = root / "layers"
-    paths = sorted(layer_dir.glob("*.geojson"))
-    if not paths:
-        problems.append(Problem(rel(layer_dir, root), "-", "-", "no layer files (*.geojson)"))
-    for path in paths:
-        layer = load_layer(path, root, problems)
-        if layer is not None:
-            layers.append(layer)
-
-    # Every id declared, valid or not: a link to a broken record is that record's problem only.
-    declared: dict[str, set[str]] = {"figures": set(), "events": set()}
-    figures = _load_table(
-        root / "figures.json", "figures", Figure, root, problems, declared["figures"]
-    )
-    events = _load_table(root / "events.json", "events", Event, root, problems, declared["events"])
-    disagreements = (
-        _load_table(root / "disagreements.json", "disagreements", Disagreement, root, problems)
-        if (root / "disagreements.json").exists()
-        else []
-    )
-    claims = (
-        _load_table(root / "claims.json", "claims", Claim, root, problems)
-        if (root / "claims.json").exists()
-        else []
-    )
-    context = _with_label_points(
-        read_json(
-            root / "context" / "countries.geojson",
-            root,
-            problems,
-            MAX_CONTEXT_BYTES,
-            "the basemap outlines",
-        )
-        or {}
-    )
-    # The names a static map draws (countries, seas, towns): optional, for drawing only.
-    places_path = root / "context" / "places.geojson"
-    if places_path.exists() and isinstance(context, dict):
-        places = read_json(places_path, root, problems) or {}
-        context["places"] = (
-            [f for f in places.get("features", []) if isinstance(f, dict)]
-            if isinstance(places, dict)
-            else []
-        )
-
-    ds = Dataset(sources, layers, figures, events, context, problems, disagreements)
-    ds.claims = claims
-    _cross_check(ds, root, declared)
-    return ds
-
-
-def _with_label_points(context: dict) -> dict:
-    """Give each basemap country the point its name is drawn at, computed once here."""
-    for c in context.get("features", []) if isinstance(context, dict) else []:
-        try:
-            pt = shape(c["geometry"]).representative_point()
-            c["properties"]["label_at"] = [round(pt.x, 3), round(pt.y, 3)]
-        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
-            continue  # an outline without a usable shape is drawn without a name
-    return context
-
-
-def _load_table(path, key, model, root, problems, declared: set[str] | None = None):
-    file = rel(path, root)
-    data = read_json(path, root, problems)
-    if data is None:
-        return []
-    out = []
-    for i, raw in records(data, key, file, problems):
-        if declared is not None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            declared.add(raw["id"])
-        item = parse(model, raw, file, record_name(raw, i), problems)
-        if item is not None:
-            out.append(item)
-    return out
-
-
-def _cross_check(ds: Dataset, root: Path, declared: dict[str, set[str]]) -> None:
-    """Checks across records. Each failing record is dropped from `ds`, its problem recorded."""
-    folded = {sid: FoldedText.of(s.text).folded for sid, s in ds.sources.items()}
-    # Related ids are checked against every feature declared, so that one broken feature
-    # does not take the events that mention it down with it.
-    feature_ids = {f.id for f in ds.features}
-    # Likewise for claims' links: a broken event or figure is its own problem, not its claims'.
-    event_ids = declared["events"] | {e.id for e in ds.events}
-    figure_ids = declared["figures"] | {f.id for f in ds.figures}
-
-    folded_texts = {sid: FoldedText.of(s.text) for sid, s in ds.sources.items()}
-
-    def citation_problems(
-        file: str, record: str, field: str, cites: list[Citation]
-    ) -> list[Problem]:
+    def cited(self, file: str, record: str, field: str, cites: Iterable[Citation]) -> list[Problem]:
+        """Each quote found verbatim in its document (and resolved once, here), or a problem."""
         out = []
         for n, c in enumerate(cites):
             where = f"{field}[{n}]" if field.endswith("citations") else field
-            if c.source not in folded:
+            if c.source not in self.sources:
                 out.append(Problem(file, record, f"{where}.source", f"unknown source {c.source!r}"))
                 continue
-            found = resolve(c, ds.sources[c.source], folded_texts[c.source])
+            found = resolve(c, self.sources[c.source], self.folded[c.source])
             if found is None:
-                out.append(
-                    Problem(
-                        file,
-                        record,
-                        f"{where}.quote",
-                        f"not found verbatim in source {c.source!r}: {c.quote!r:.100}",
-                    )
-                )
+                why = f"not found verbatim in source {c.source!r}: {c.quote!r:.100}"
+                out.append(Problem(file, record, f"{where}.quote", why))
             else:
-                ds.resolved[(c.source, citation_key(c))] = found
+                self.resolved[(c.source, c.key)] = found
         return out
 
-    def stated(phrase: str, cites: list[Citation]) -> bool:
-        """Whether any quote states `phrase` (whitespace and case folded)."""
-        want = normalise(phrase).lower()
-        return any(want in normalise(c.quote).lower() for c in cites)
-
-    def feature_problems(f: Feature, file: str) -> list[Problem]:
-        p = f.props
-        bad = citation_problems(file, f.id, "properties.citations", list(p.citations))
-        if p.status_basis is not None:
-            bad += citation_problems(file, f.id, "properties.status_basis", [p.status_basis])
-            if (p.status_note or "").strip():
-                # Either the sources' word or the atlas's note, never both: a note beside a
-                # basis would say the quote does not quite state the status after all.
-                bad.append(
-                    Problem(
-                        file,
-                        f.id,
-                        "properties.status_note",
-                        f"status {p.status!r} has a status_basis, so status_note must be empty "
-                        "(a status is either the sources' word or the atlas's note)",
-                    )
-                )
-        elif not (p.status_note or "").strip():
-            bad.append(
+    def links(self, file: str, record: str, links: Iterable[Link]) -> list[Problem]:
+        """A problem for each link to a record that is not there (the record is kept)."""
+        out = []
+        for link in links:
+            known = self.known.get(link.kind)
+            if known is None:
+                continue
+            noun = link.kind[:-1]
+            out += [
                 Problem(
                     file,
-                    f.id,
-                    "properties.status_note",
-                    f"status {p.status!r} has no status_basis, so status_note must say why it is shown",
+                    record,
+                    f"{link.field}[{n}]",
+                    f"unknown or unavailable {noun} id {rid!r}{link.note}",
                 )
-            )
-        bad += [
-            Problem(file, f.id, "properties.summary", msg)
-            for msg in summary_problems(p.summary, len(p.citations))
-        ]
-        return bad
+                for n, rid in enumerate(link.ids)
+                if rid not in known
+            ]
+        return out
 
-    # Features: unique ids across all layers, citations, then the border's geography.
-    seen: dict[str, str] = {}
-    ds.layers = [
-        Layer(
-            layer.name,
-            layer.title,
-            layer.file,
-            tuple(
-                _keep_valid(
-                    layer.features,
-                    layer.file,
-                    "properties.id",
-                    seen,
-                    ds.problems,
-                    lambda f, file=layer.file: feature_problems(f, file),
-                )
-            ),
+
+def stated(phrase: str, cites: Iterable[Citation]) -> bool:
+    """Whether any quote states `phrase` (whitespace and case folded)."""
+    want = normalise(phrase).lower()
+    return any(want in normalise(c.quote).lower() for c in cites)
+
+
+def unstated_date(file: str, record: str, date: str | None, note: str | None, cites) -> list:
+    """The year of a date must be in a quote, or its note must say where it comes from."""
+    if date and not note and not stated(date[:4], cites):
+        why = (
+            f"the year of date {date!r} is not stated by any quote; "
+            "say where it comes from in date_note"
         )
-        for layer in ds.layers
+        return [Problem(file, record, "date", why)]
+    return []
+
+
+# One check per kind of record: the problems that leave the record out.
+
+
+def check_feature(ld: Loader, f: Feature, file: str) -> list[Problem]:
+    p = f.props
+    bad = ld.cited(file, f.id, "properties.citations", p.citations)
+    note = (p.status_note or "").strip()
+    if p.status_basis is not None:
+        bad += ld.cited(file, f.id, "properties.status_basis", [p.status_basis])
+        if note:
+            # Either the sources' word or the atlas's note, never both: a note beside a basis
+            # would say the quote does not quite state the status after all.
+            why = (
+                f"status {p.status!r} has a status_basis, so status_note must be empty "
+                "(a status is either the sources' word or the atlas's note)"
+            )
+            bad.append(Problem(file, f.id, "properties.status_note", why))
+    elif not note:
+        why = f"status {p.status!r} has no status_basis, so status_note must say why it is shown"
+        bad.append(Problem(file, f.id, "properties.status_note", why))
+    bad += [
+        Problem(file, f.id, "properties.summary", msg)
+        for msg in summary_problems(p.summary, len(p.citations))
+    ]
+    return bad
+
+
+def check_figure(ld: Loader, fig: Figure, file: str) -> list[Problem]:
+    bad = ld.cited(file, fig.id, "citations", fig.citations)
+    if fig.period and not fig.period_note and not stated(fig.period, fig.citations):
+        why = (
+            f"period {fig.period!r} is not stated by any quote; "
+            "say where it comes from in period_note"
+        )
+        bad.append(Problem(file, fig.id, "period", why))
+    return bad + unstated_date(file, fig.id, fig.date, fig.date_note, fig.citations)
+
+
+def check_event(ld: Loader, ev: Event, file: str) -> list[Problem]:
+    bad = ld.cited(file, ev.id, "citations", ev.citations)
+    bad += unstated_date(file, ev.id, ev.date, ev.date_note, ev.citations)
+    if ev.date_phrase and not stated(ev.date_phrase, ev.citations):
+        why = f"{ev.date_phrase!r} is not the words of any of its quotes"
+        bad.append(Problem(file, ev.id, "date_phrase", why))
+    return bad
+
+
+def check_disagreement(ld: Loader, d: Disagreement, file: str) -> list[Problem]:
+    return [
+        p
+        for n, v in enumerate(d.versions)
+        for p in ld.cited(file, d.id, f"versions[{n}].citation", [v.citation])
     ]
 
-    borders = [f for f in ds.features if f.props.kind == "border"]
-    border = borders[0] if len(borders) == 1 else None
-    if border is None:
-        ds.problems.append(
-            Problem(
-                rel(root / "layers", root),
-                "-",
-                "kind",
-                f"expected exactly one border feature, found {len(borders)}",
+
+def check_claim(ld: Loader, cl: Claim, file: str) -> list[Problem]:
+    return ld.cited(file, cl.id, "citations", cl.citations)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One kind of record kept in a JSON table under the data folder."""
+
+    kind: str  # the Dataset's field, the file's name and the list's key in it
+    model: type[BaseModel]
+    check: Callable[[Loader, Any, str], list[Problem]]
+    links: Callable[[Any], Iterable[Link]] = lambda record: ()
+    optional: bool = False  # a folder without the file is not a problem
+
+    @property
+    def file(self) -> str:
+        return f"{self.kind}.json"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("figures", Figure, check_figure),
+    Table(
+        "events",
+        Event,
+        check_event,
+        # A feature left out (its file or record is broken) must not take the event with it.
+        lambda ev: [
+            Link(
+                "related_features",
+                tuple(ev.related_features),
+                "features",
+                "; the event is kept, its link shown as unavailable",
             )
-        )
-    else:
-        border_file = _file_of(ds, border)
-        ds.problems += border_problems(border, border_file)
-        for layer_i, layer in enumerate(ds.layers):
-            keep = []
-            for f in layer.features:
-                p = crossing_problem(f, border, layer.file) if f.props.kind == "crossing" else None
-                if p:
-                    ds.problems.append(p)
-                else:
-                    keep.append(f)
-            ds.layers[layer_i] = Layer(layer.name, layer.title, layer.file, tuple(keep))
-
-    figures_file = rel(root / "figures.json", root)
-    events_file = rel(root / "events.json", root)
-
-    def figure_problems(fig: Figure) -> list[Problem]:
-        cites = list(fig.citations)
-        bad = citation_problems(figures_file, fig.id, "citations", cites)
-        if fig.period and not fig.period_note and not stated(fig.period, cites):
-            bad.append(
-                Problem(
-                    figures_file,
-                    fig.id,
-                    "period",
-                    f"period {fig.period!r} is not stated by any quote; "
-                    "say where it comes from in period_note",
-                )
-            )
-        if fig.date and not fig.date_note and not stated(fig.date[:4], cites):
-            bad.append(
-                Problem(
-                    figures_file,
-                    fig.id,
-                    "date",
-                    f"the year of date {fig.date!r} is not stated by any quote; "
-                    "say where it comes from in date_note",
-                )
-            )
-        return bad
-
-    ds.figures = _keep_valid(
-        ds.figures,
-        figures_file,
-        "id",
-        {},
-        ds.problems,
-        lambda fig: figure_problems(fig),
-    )
-
-    def event_problems(ev: Event) -> list[Problem]:
-        cites = list(ev.citations)
-        bad = citation_problems(events_file, ev.id, "citations", cites)
-        if ev.date and not ev.date_note and not stated(ev.date[:4], cites):
-            bad.append(
-                Problem(
-                    events_file,
-                    ev.id,
-                    "date",
-                    f"the year of date {ev.date!r} is not stated by any quote; "
-                    "say where it comes from in date_note",
-                )
-            )
-        if ev.date_phrase and not stated(ev.date_phrase, cites):
-            bad.append(
-                Problem(
-                    events_file,
-                    ev.id,
-                    "date_phrase",
-                    f"{ev.date_phrase!r} is not the words of any of its quotes",
-                )
-            )
-        return bad
-
-    def unavailable_links(ev: Event) -> None:
-        # A feature left out (its file or record is broken) must not take the event with it:
-        # the event stays, its link to that feature shows as unavailable, and the problem is
-        # listed.
-        for n, rid in enumerate(ev.related_features):
-            if rid not in feature_ids:
-                ds.problems.append(
-                    Problem(
-                        events_file,
-                        ev.id,
-                        f"related_features[{n}]",
-                        f"unknown or unavailable feature id {rid!r}; the event is kept, "
-                        "its link shown as unavailable",
-                    )
-                )
-
-    ds.events = _keep_valid(ds.events, events_file, "id", {}, ds.problems, event_problems)
-    for ev in ds.events:
-        unavailable_links(ev)
-
-    dis_file = rel(root / "disagreements.json", root)
-
-    def unknown_links(file: str, record: str, field: str, ids: list[str], known: set[str]):
-        # A link to a record that is not there is the data's problem, named where it is; the
-        # record keeps its quotes (they are checked on their own) and the link shows as
-        # unavailable, so one broken feature takes nothing else down with it.
-        return [
-            Problem(
-                file, record, f"{field}[{n}]", f"unknown or unavailable {field[:-1]} id {rid!r}"
-            )
-            for n, rid in enumerate(ids)
-            if rid not in known
-        ]
-
-    ds.disagreements = _keep_valid(
-        ds.disagreements,
-        dis_file,
-        "id",
-        {},
-        ds.problems,
-        lambda d: [
-            p
-            for n, v in enumerate(d.versions)
-            for p in citation_problems(dis_file, d.id, f"versions[{n}].citation", [v.citation])
         ],
-    )
-    for d in ds.disagreements:
-        ds.problems += unknown_links(dis_file, d.id, "features", list(d.features), feature_ids)
+    ),
+    Table(
+        "disagreements",
+        Disagreement,
+        check_disagreement,
+        lambda d: [Link("features", tuple(d.features), "features")],
+        optional=True,
+    ),
+    Table(
+        "claims",
+        Claim,
+        check_claim,
+        lambda cl: [
+            Link("features", tuple(cl.features), "features"),
+            Link("events", tuple(cl.events), "events"),
+            Link("figures", tuple(cl.figures), "figures"),
+        ],
+        optional=True,
+    ),
+)
 
-    claims_file = rel(root / "claims.json", root)
-    ds.claims = _keep_valid(
-        ds.claims,
-        claims_file,
-        "id",
-        {},
-        ds.problems,
-        lambda cl: citation_problems(claims_file, cl.id, "citations", list(cl.citations)),
-    )
-    # Events and figures are checked against every record declared, like features above.
-    for cl in ds.claims:
-        ds.problems += unknown_links(claims_file, cl.id, "features", list(cl.features), feature_ids)
-        ds.problems += unknown_links(claims_file, cl.id, "events", list(cl.events), event_ids)
-        ds.problems += unknown_links(claims_file, cl.id, "figures", list(cl.figures), figure_ids)
+
+def read_table(ld: Loader, table: Table) -> list:
+    """The records of a table that parse; every id declared goes to `ld.known`."""
+    path = ld.root / table.file
+    if table.optional and not path.exists():
+        ld.known[table.kind] = set()
+        return []
+    data = read_json(path, ld.root, ld.problems)
+    if data is None:
+        ld.known[table.kind] = None
+        return []
+    declared: set[str] = set()
+    out = []
+    for i, raw in records(data, table.kind, ld.file(table.file), ld.problems):
+        if isinstance(raw.get("id"), str):
+            declared.add(raw["id"])
+        item = parse(table.model, raw, ld.file(table.file), record_name(raw, i), ld.problems)
+        if item is not None:
+            out.append(item)
+    ld.known[table.kind] = declared | {item.id for item in out}
+    return out
 
 
-def _keep_valid(items, file, id_field, seen, problems, check):
-    """The items with no problem; the others' problems go to `problems`.
+def keep_valid(ld: Loader, items: Iterable, file: str, id_field: str, seen: dict, check) -> list:
+    """The items with no problem; the others' problems go to the loader.
 
     `check(item)` lists an item's own problems; an id met before (in `seen`, which maps ids to
     the file that first defined them) is one more, named where it is used again.
@@ -486,11 +275,119 @@ def _keep_valid(items, file, id_field, seen, problems, check):
             first = "" if seen[item.id] == file else f", first defined in {seen[item.id]}"
             bad.append(Problem(file, item.id, id_field, f"duplicate id {item.id!r}{first}"))
         seen.setdefault(item.id, file)
-        problems.extend(bad)
+        ld.problems.extend(bad)
         if not bad:
             kept.append(item)
     return kept
 
 
-def _file_of(ds: Dataset, feature: Feature) -> str:
-    return next(layer.file for layer in ds.layers if layer.name == feature.layer)
+def read_layers(ld: Loader) -> list[Layer]:
+    layer_dir = ld.root / "layers"
+    paths = sorted(layer_dir.glob("*.geojson"))
+    if not paths:
+        ld.problems.append(Problem(rel(layer_dir, ld.root), "-", "-", "no layer files (*.geojson)"))
+    return [
+        layer for path in paths if (layer := load_layer(path, ld.root, ld.problems)) is not None
+    ]
+
+
+def check_layers(ld: Loader, layers: list[Layer]) -> list[Layer]:
+    """Features: unique ids across all layers, their quotes, then the border's geography."""
+    seen: dict[str, str] = {}
+    layers = [
+        Layer(
+            layer.name,
+            layer.title,
+            layer.file,
+            tuple(
+                keep_valid(
+                    ld,
+                    layer.features,
+                    layer.file,
+                    "properties.id",
+                    seen,
+                    lambda f, file=layer.file: check_feature(ld, f, file),
+                )
+            ),
+        )
+        for layer in layers
+    ]
+    borders = [(layer, f) for layer in layers for f in layer.features if f.props.kind == "border"]
+    if len(borders) != 1:
+        why = f"expected exactly one border feature, found {len(borders)}"
+        ld.problems.append(Problem(ld.file("layers"), "-", "kind", why))
+        return layers
+    border_layer, border = borders[0]
+    ld.problems.extend(border_problems(border, border_layer.file))
+    out = []
+    for layer in layers:
+        keep = []
+        for f in layer.features:
+            problem = (
+                crossing_problem(f, border, layer.file) if f.props.kind == "crossing" else None
+            )
+            if problem:
+                ld.problems.append(problem)
+            else:
+                keep.append(f)
+        out.append(Layer(layer.name, layer.title, layer.file, tuple(keep)))
+    return out
+
+
+def read_context(ld: Loader) -> dict:
+    """The basemap's outlines, each country with the point its name is drawn at, and the
+    names a static map draws (countries, seas, towns: optional, for drawing only)."""
+    context = read_json(
+        ld.root / "context" / "countries.geojson",
+        ld.root,
+        ld.problems,
+        MAX_CONTEXT_BYTES,
+        "the basemap outlines",
+    )
+    if not isinstance(context, dict):
+        return {}
+    for c in context.get("features", []):
+        try:
+            pt = shape(c["geometry"]).representative_point()
+            c["properties"]["label_at"] = [round(pt.x, 3), round(pt.y, 3)]
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError):
+            continue  # an outline without a usable shape is drawn without a name
+    places_path = ld.root / "context" / "places.geojson"
+    if places_path.exists():
+        places = read_json(places_path, ld.root, ld.problems) or {}
+        features = places.get("features", []) if isinstance(places, dict) else []
+        context["places"] = [f for f in features if isinstance(f, dict)]
+    return context
+
+
+def load_dataset(root: Path | None = None) -> Dataset:
+    """Load and check everything under `root`; records with problems are left out."""
+    ld = Loader(root or data_dir())
+    ld.sources = load_sources(ld.root, ld.problems)
+    ld.folded = {sid: FoldedText.of(s.text) for sid, s in ld.sources.items()}
+
+    layers = read_layers(ld)
+    tables = {table.kind: read_table(ld, table) for table in TABLES}
+    context = read_context(ld)
+    # Links to features are checked against every feature that parsed, so that one feature
+    # left out for its quotes does not take the events and claims that name it down with it.
+    ld.known["features"] = {f.id for layer in layers for f in layer.features}
+
+    layers = check_layers(ld, layers)
+    for table in TABLES:
+        file = ld.file(table.file)
+        kept = keep_valid(
+            ld, tables[table.kind], file, "id", {}, lambda r, t=table, f=file: t.check(ld, r, f)
+        )
+        for record in kept:
+            ld.problems.extend(ld.links(file, record.id, table.links(record)))
+        tables[table.kind] = kept
+
+    return Dataset(
+        sources=ld.sources,
+        layers=layers,
+        context=context,
+        problems=ld.problems,
+        resolved=ld.resolved,
+        **tables,
+    )

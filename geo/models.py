@@ -400,20 +400,38 @@ class Problem:
         return f"{self.file}: {self.record}: {self.field}: {self.message}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dataset:
-    """Everything the atlas shows. Records with problems are left out and listed in `problems`."""
+    """Everything the atlas shows. Records with problems are left out and listed in `problems`.
+
+    Frozen: the loader builds it once, whole, and the cache then shares it between sessions,
+    so nothing may change it afterwards. Each kind of record is indexed by id.
+    """
 
     sources: dict[str, Source] = field(default_factory=dict)
-    layers: list[Layer] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    layers: tuple[Layer, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    events: tuple[Event, ...] = ()
     context: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    disagreements: list[Disagreement] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
     # (source id, citation key) → the citation found in its document; filled at load.
     resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)
-    claims: list[Claim] = field(default_factory=list)
+    claims: tuple[Claim, ...] = ()
+    _index: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("layers", "figures", "events", "problems", "disagreements", "claims"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        kinds = {
+            "feature": self.features,
+            "figure": self.figures,
+            "event": self.events,
+            "disagreement": self.disagreements,
+            "claim": self.claims,
+        }
+        index = {kind: {r.id: r for r in reversed(records)} for kind, records in kinds.items()}
+        object.__setattr__(self, "_index", index)
 
     def cite(self, citation: Citation) -> Resolved | None:
         """The resolved citation, or None if it is not found verbatim in its document."""
@@ -423,9 +441,14 @@ class Dataset:
     def features(self) -> list[Feature]:
         return [f for layer in self.layers for f in layer.features]
 
+    def record(self, kind: str, record_id: str) -> Any | None:
+        """The record of this kind ("feature", "figure", "event", "disagreement", "claim")
+        with this id, or None."""
+        return self._index[kind].get(record_id)
+
     def feature(self, feature_id: str) -> Feature | None:
         """Return the feature with this id, or None."""
-        return next((f for f in self.features if f.id == feature_id), None)
+        return self._index["feature"].get(feature_id)
 
     def citations(self) -> list[tuple[str, str, Citation]]:
         """Every citation in the data as (record kind, record id, citation)."""
