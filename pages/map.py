@@ -248,8 +248,9 @@ if _state.arrived():
         st.session_state.map_view = (
             view_for(feature, seen().get("size", MAP_PX)) if feature else None
         )
-    elif MAP_KEY not in st.session_state and seen().get("view") is not None:
-        # Back from another page: the map opens where the reader left it.
+    elif seen().get("view") is not None:
+        # Back from another page (by a menu link that may predate the reader's last move):
+        # the map opens where the reader left it, and the address says so.
         keep_view()
         linked_view = seen()["view"]
     st.session_state.map_address_view = linked_view
