@@ -18,8 +18,10 @@ from shapely.geometry import shape
 
 from geo import claims as claims_api
 from geo.asof import as_of
-from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, source_line
+from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.charts import Chart, build_charts
 from geo.citations import Resolved, citation_key
+from geo.credits import source_line
 from geo.formats import media_type
 from geo.models import (
     DISAGREEMENT_LABEL,

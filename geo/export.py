@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from geo.asof import as_of_sources
-from geo.charts import EXPORT_SIZE, Chart, build_charts, cited_figure, file_name
+from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.charts import Chart, build_charts
+from geo.credits import file_name
 from geo.formats import IMAGE_FORMATS
 from geo.gpkg import geopackage_bytes
 from geo.layers import measured_length_km

@@ -84,14 +84,16 @@ def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont | None:
         return None  # no DejaVu: fall back to a generous estimate
 
 
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in px of one line of `text` at `size` px in DejaVu Sans (the atlas's drawing font)."""
+    font = _font(size, bold)
+    return font.getlength(text) if font is not None else len(text) * size * 0.62
+
+
 def text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]:
     """Width and height in px of `text` (lines split on newlines) at `size` px, padding included."""
     lines = text.split("\n")
-    font = _font(size, bold)
-    if font is not None:
-        width = max(font.getlength(line) for line in lines)
-    else:
-        width = max(len(line) for line in lines) * size * 0.62
+    width = max(text_width(line, size, bold) for line in lines)
     return width + 2 * PAD, len(lines) * size * LINE_HEIGHT + 2 * PAD
 
 

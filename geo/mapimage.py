@@ -20,7 +20,8 @@ from shapely.geometry import GeometryCollection, MultiLineString, Point, mapping
 from shapely.ops import polylabel, unary_union
 
 from geo.asof import as_of
-from geo.charts import FONT, data_date
+from geo.charts import FONT
+from geo.credits import data_date
 from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
 from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK

@@ -11,10 +11,13 @@ their first citation in `source`, `source_title` and `quote` too, the columns ou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.csvsafe import csv_bytes
 from geo.models import DISAGREEMENT_LABEL, Citation, Claim, Dataset, Disagreement, Event, Figure
+
+if TYPE_CHECKING:
+    from geo.charts import Chart
 
 FIGURE_COLUMNS = [
     "id",
@@ -197,3 +200,21 @@ def to_csv_bytes(rows: list[dict[str, Any]], columns: Iterable[str] | None = Non
     `columns` orders the header; keys of the rows beyond it follow, in the order first seen.
     """
     return csv_bytes(columns_of(rows, columns or ()), rows)
+
+
+def chart_rows(ds: Dataset, chart: Chart) -> list[dict[str, Any]]:
+    """The chart's data with its citations, for its CSV (CHART_COLUMNS).
+
+    A figure's row is the data pack's own; computed and measured values follow, each with a note
+    saying how it was obtained.
+    """
+    rows = []
+    for f in chart.figures:
+        src = ds.sources.get(f.citation.source)
+        publisher = (src.meta.publisher or "not stated") if src else ""
+        rows.append({"chart": chart.id, **figure_row(ds, f), "publisher": publisher, "note": ""})
+    rows += [{"chart": chart.id, **d} for d in chart.derived]
+    return rows
+
+
+CHART_COLUMNS = ["chart", *FIGURE_COLUMNS, "publisher", "note"]

@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from geo.charts import EXPORT_SIZE, Chart, cited_figure
+from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.charts import Chart
 from geo.csvsafe import csv_bytes
 from geo.dataset import data_dir, load_dataset
 from geo.io import data_signature

@@ -10,24 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from geo.asof import as_of_sources
-from geo.charts import (
-    CHART_COLUMNS,
-    Chart,
-    basis_line,
-    build_charts,
-    cagr,
-    chart_rows,
-    cited_figure,
-    file_name,
-    growth_chart,
-    metric,
-    short,
-    source_line,
-)
+from geo.chartlayout import cited_figure
+from geo.charts import Chart, build_charts, cagr, growth_chart, metric
+from geo.credits import basis_line, file_name, short, source_line
 from geo.export import sources_text
 from geo.models import Dataset
 from geo.pngexport import browser_path
-from geo.rows import to_csv_bytes
+from geo.rows import CHART_COLUMNS, chart_rows, to_csv_bytes
 from geo.text import md
 from pages._shared import (
     data_version,

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.charts import short
 from geo.citations import highlighted_html, passages
+from geo.credits import short
 from geo.models import DISAGREEMENT_LABEL
 from geo.params import int_param
 from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes

@@ -7,8 +7,9 @@ from datetime import date
 import streamlit as st
 
 from geo.asof import as_of_sources
-from geo.charts import cited_figure, file_name, source_line
+from geo.chartlayout import cited_figure
 from geo.citations import citation_href
+from geo.credits import file_name, source_line
 from geo.models import DATE_PRECISION_LABEL, Dataset
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md

@@ -44,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.charts import EXPORT_SIZE, build_charts, cited_figure  # noqa: E402
+from geo.chartlayout import EXPORT_SIZE, cited_figure  # noqa: E402
+from geo.charts import build_charts  # noqa: E402
 from geo.dataset import load_dataset  # noqa: E402
 from geo.pngexport import render_image  # noqa: E402
 from tests.browser import (  # noqa: E402

@@ -9,7 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from geo.charts import EXPORT_SIZE, build_charts, file_name
+from geo.chartlayout import EXPORT_SIZE
+from geo.charts import build_charts
+from geo.credits import file_name
 from tests.browser import AppServer
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ import pytest
 import websockets
 from PIL import Image
 
-from geo.charts import EXPORT_SIZE
+from geo.chartlayout import EXPORT_SIZE
 from tests.browser import ARTIFACTS_DIR, ROOT, Replicas, click_feature, map_frame, show
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from geo.charts import EXPORT_SIZE
+from geo.chartlayout import EXPORT_SIZE
 
 pytestmark = pytest.mark.browser
 

@@ -11,20 +11,14 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from geo.charts import (
-    EXPORT_SIZE,
-    build_charts,
-    cagr,
-    chart_rows,
-    cited_figure,
-    growth_chart,
-    metric,
-    source_line,
-)
+from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.charts import build_charts, cagr, growth_chart, metric
+from geo.credits import source_line
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
 from geo.models import DISAGREEMENT_LABEL
 from geo.pngexport import ExportUnavailable, render_image
+from geo.rows import chart_rows
 from tests.conftest import ROOT
 
 
@@ -187,7 +181,7 @@ def test_export_cli_writes_every_chart_png(tmp_path, ds):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    from geo.charts import file_name
+    from geo.credits import file_name
     from geo.export import export_charts
 
     pngs = sorted(p.name for p in (tmp_path / "charts").iterdir() if p.suffix == ".png")

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from geo.charts import CHART_COLUMNS, build_charts, chart_rows
+from geo.charts import build_charts
 from geo.csvsafe import BOM, FORMULA_START, csv_bytes, safe_cell
 from geo.dataset import load_dataset
-from geo.rows import to_csv_bytes
+from geo.rows import CHART_COLUMNS, chart_rows, to_csv_bytes
 from tests.conftest import ROOT
 
 # Each payload starts with a character a spreadsheet treats as the start of a formula.

@@ -7,6 +7,7 @@ process is refused (there is no network there at all).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import struct
@@ -21,15 +22,9 @@ import pytest
 from PIL import Image
 
 from geo.asof import as_of, as_of_sources
-from geo.charts import (
-    EXPORT_SIZE,
-    cited_figure,
-    figure_names,
-    hover,
-    memoranda_chart,
-    quote_around,
-    source_line,
-)
+from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.charts import figure_names, hover, memoranda_chart, quote_around
+from geo.credits import source_line
 from geo.export import export_charts, pack_files, pack_zip
 from geo.mapimage import MAP_SIZE, map_figure
 from geo.pngexport import render_image
@@ -162,7 +157,8 @@ def test_on_screen_chart_keeps_its_title_and_category_labels_whole(ds, width):
     """The page's charts were laid out for one width, and a phone cut their titles, labels and
     legends. Rendered at a phone's and a laptop's column width, nothing is cut at the left
     edge (category labels) and the title's first line is near the top, under the toolbar."""
-    from geo.charts import TOOLBAR_PX, build_charts
+    from geo.chartlayout import TOOLBAR_PX
+    from geo.charts import build_charts
     from geo.timeline import filter_events, timeline_chart
 
     # What the pages show: the Figures page's charts and the Timeline page's chart.
@@ -197,7 +193,7 @@ def test_two_figures_of_one_metric_from_one_source_get_their_own_bars(ds):
     twin = f.model_copy(update={"id": f.id + "-2", "value": f.value + 3, "period": "2025"})
     names = figure_names(ds, [f, twin])
     assert len(set(names)) == 2
-    ds2 = type(ds)(**{**ds.__dict__, "figures": [*ds.figures, twin]})
+    ds2 = dataclasses.replace(ds, figures=(*ds.figures, twin))
     xs = [tuple(t.x) for t in memoranda_chart(ds2).figure.data]
     assert len(set(xs)) == len(xs)
 

@@ -13,7 +13,8 @@ from datetime import date
 
 import pytest
 
-from geo.charts import build_charts, cited_figure
+from geo.chartlayout import cited_figure
+from geo.charts import build_charts
 from geo.export import sources_text
 from geo.mapimage import map_figure
 from geo.mapview import popup_html
