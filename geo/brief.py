@@ -304,7 +304,8 @@ def _charts_for(ds: Dataset, figures: list[Figure], feature_ids: list[str]) -> l
 
 def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
     """The cited map of these features (the one call into the map renderer, geo/mapimage.py)."""
-    from geo.mapimage import MAP_SIZE, map_figure, opening_bounds
+    from geo.mapbase import opening_bounds
+    from geo.mapimage import MAP_SIZE, map_figure
 
     layers = list(dict.fromkeys(["border", *(f.layer for f in features)]))
     bounds = opening_bounds(ds)
@@ -341,7 +342,7 @@ def _halo(fig: Any, features: list[Feature]) -> None:
     the legend, so that a reader sees which of the features drawn the brief is about."""
     import plotly.graph_objects as go
 
-    from geo.mapimage import _lines
+    from geo.mapbase import geo_lines
 
     lons: list[float | None] = []
     lats: list[float | None] = []
@@ -350,7 +351,7 @@ def _halo(fig: Any, features: list[Feature]) -> None:
         if f.geometry["type"] == "Point":
             points.append(f.geometry["coordinates"][:2])
         else:
-            x, y = _lines(f.geometry)
+            x, y = geo_lines(f.geometry)
             lons += x
             lats += y
     added = []

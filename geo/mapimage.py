@@ -16,14 +16,26 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from shapely.geometry import GeometryCollection, MultiLineString, Point, mapping, shape
-from shapely.ops import polylabel, unary_union
+from shapely.geometry import mapping, shape
 
 from geo.asof import as_of
 from geo.charts import FONT
 from geo.credits import data_date
 from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
+from geo.mapbase import (
+    REGION,
+    Bounds,
+    coast_and_edges,
+    country_points,
+    fit_aspect,
+    geo_lines,
+    merc_y,
+    opening_bounds,
+    scale_bar,
+    visible,
+    water_label,
+)
 from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
 from geo.models import KIND_LABEL, PRECISION_MEANING, Dataset, Feature
 from geo.text import plot
@@ -33,17 +45,8 @@ MAP_SIZE = (1800, 1300)
 SEA = "#dde8ee"
 LAND = "#f4f1ea"
 OUTLINE = "#9aa5ab"
-# Plotly has no dash patterns on geo lines beyond its named ones: they follow the map's legend.
-# From the one style table (geo/mapstyle.py): marker, size, dashes and stacking as the live map
-# draws them; drawn in stacking order, the crossings last (on top).
-STATUS_DASH = IMAGE_DASH
-POINT_SYMBOL = IMAGE_SYMBOL
-STACK = POINT_STACK
-POINT_SIZE = IMAGE_SIZE
 HALO = "#f1c40f"  # the selection's colour, as on the live map
 HOLLOW = {"planned", "proposed"}  # a place not yet there is drawn hollow, as on the live map
-
-Bounds = tuple[float, float, float, float]  # west, south, east, north in degrees
 
 
 @dataclass
@@ -62,80 +65,12 @@ class MapImage:
     obstacles: list[Box] | None = None  # symbols and furniture no name may cover
 
 
-def opening_bounds(ds: Dataset) -> Bounds:
-    """The map's opening view: the border's extent with a margin, as the live map opens."""
-    border = next((f for f in ds.features if f.props.kind == "border"), None)
-    if border is None:
-        return (56.0, 23.0, 70.0, 32.0)
-    west, south, east, north = shape(border.geometry).bounds
-    pad_x, pad_y = (east - west) * 0.25, (north - south) * 0.15
-    return (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
-
-
-def _lines(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
-    """Longitudes and latitudes of every line or ring, separated by None for Plotly."""
-    geom = shape(geometry)
-    parts = []
-    if geom.geom_type in ("LineString", "LinearRing"):
-        parts = [geom]
-    elif geom.geom_type == "MultiLineString":
-        parts = list(geom.geoms)
-    elif geom.geom_type == "Polygon":
-        parts = [geom.exterior, *geom.interiors]
-    elif geom.geom_type == "MultiPolygon":
-        parts = [ring for poly in geom.geoms for ring in (poly.exterior, *poly.interiors)]
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for part in parts:
-        xs, ys = part.xy
-        lons += [*xs, None]
-        lats += [*ys, None]
-    return lons, lats
-
-
-def _visible(feature: Feature, bounds: Bounds) -> bool:
-    west, south, east, north = bounds
-    minx, miny, maxx, maxy = shape(feature.geometry).bounds
-    return maxx >= west and minx <= east and maxy >= south and miny <= north
-
-
-def _merc_y(lat: float) -> float:
-    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-
-def fit_aspect(bounds: Bounds, width: float, height: float) -> Bounds:
-    """Widen the view (east-west or north-south) so it fills a `width` × `height` frame in Mercator."""
-    west, south, east, north = bounds
-    x_span, y_span = east - west, _merc_y(north) - _merc_y(south)
-    if x_span / y_span < width / height:
-        grow = (y_span * width / height - x_span) / 2
-        return (west - grow, south, east + grow, north)
-    y_mid, half = (_merc_y(north) + _merc_y(south)) / 2, x_span * height / width / 2
-
-    def lat_of(y: float) -> float:
-        return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
-
-    return (west, lat_of(y_mid - half), east, lat_of(y_mid + half))
-
-
-def _scale_bar(bounds: Bounds) -> tuple[float, float, float, int]:
-    """A round length (km) about a fifth of the view's width, and where its ends and line sit."""
-    west, south, east, north = bounds
-    lat = south + (north - south) * 0.06
-    km_per_degree = 111.32 * math.cos(math.radians(lat))
-    target = (east - west) * km_per_degree / 5
-    length = max((k for k in (10, 20, 25, 50, 100, 200, 250, 500, 1000) if k <= target), default=10)
-    start = west + (east - west) * 0.04
-    return start, start + length / km_per_degree, lat, length
-
-
 BOUNDARY_NOTE = (
     "Boundaries and names are shown for reference only and imply no position on their status."
 )
 MARGIN_L, MARGIN_R, MARGIN_T = 20, 20, 70
 FOOTER_LINES = 10  # room kept under the map for the footer's lines
 LEGEND_PX = 90
-REGION = (50.0, 20.0, 75.0, 40.0)  # the locator inset's extent: the basemap's whole window
 INSET_PX = 240  # the inset's height
 
 
@@ -176,7 +111,7 @@ def _in_view(ds: Dataset, layers: list[str] | None, bounds: Bounds) -> list[Feat
     names = [layer.name for layer in ds.layers] if layers is None else layers
     return [
         f for layer in ds.layers if layer.name in names for f in layer.features
-        if _visible(f, bounds)
+        if visible(f, bounds)
     ]  # fmt: skip
 
 
@@ -212,11 +147,11 @@ class _Frame:
     def __init__(self, bounds: Bounds, plot_w: float, plot_h: float):
         self.west, self.south, self.east, self.north = bounds
         self.w, self.h = plot_w, plot_h
-        self.top, self.bottom = _merc_y(self.north), _merc_y(self.south)
+        self.top, self.bottom = merc_y(self.north), merc_y(self.south)
 
     def px(self, lon: float, lat: float) -> tuple[float, float]:
         x = MARGIN_L + (lon - self.west) / (self.east - self.west) * self.w
-        y = MARGIN_T + (self.top - _merc_y(lat)) / (self.top - self.bottom) * self.h
+        y = MARGIN_T + (self.top - merc_y(lat)) / (self.top - self.bottom) * self.h
         return x, y
 
     def paper(self, x: float, y: float) -> tuple[float, float]:
@@ -233,7 +168,7 @@ class _Frame:
 def _inset_box(frame: _Frame, points: list[tuple[float, float]]) -> Box:
     """The locator inset's corner: of bottom right, top left, bottom left and top right, the one
     over the fewest drawn points (symbols and line vertices), bottom right on a tie."""
-    w = INSET_PX * (REGION[2] - REGION[0]) / (_merc_y(REGION[3]) - _merc_y(REGION[1]))
+    w = INSET_PX * (REGION[2] - REGION[0]) / (merc_y(REGION[3]) - merc_y(REGION[1]))
     f = frame.box()
     m = 10
     corners = [
@@ -247,99 +182,6 @@ def _inset_box(frame: _Frame, points: list[tuple[float, float]]) -> Box:
         return sum(c.x0 - 12 <= x <= c.x1 + 12 and c.y0 - 12 <= y <= c.y1 + 12 for x, y in points)
 
     return min(corners, key=under)
-
-
-_REGION_LINES: dict[int, tuple[Any, Any, Any]] = {}
-
-
-def _coast_and_edges(ds: Dataset, land: list, view: Bounds) -> tuple[Any, Any]:
-    """The coast, and the edges between countries other than the atlas's own border (drawn from
-    its data, more exactly than the 1:50m outlines, which would draw it twice and apart).
-
-    Worked out once per loaded outlines (buffering the whole coast takes seconds), then cut to
-    the view."""
-    from shapely.geometry import box as sbox
-
-    key = id(ds.context)
-    cached = _REGION_LINES.get(key)
-    if cached is None or cached[0] is not ds.context:
-        if not land:
-            return GeometryCollection(), GeometryCollection()
-        coast = unary_union(land).boundary
-        edges = unary_union([p.boundary for p in land]).difference(coast.buffer(0.02))
-        border = next((f for f in ds.features if f.props.kind == "border"), None)
-        if border is not None:
-            edges = edges.difference(shape(border.geometry).buffer(0.2))
-        cached = (ds.context, coast, edges)
-        _REGION_LINES.clear()  # one dataset at a time: a data edit makes a new one
-        _REGION_LINES[key] = cached
-    window = sbox(*view).buffer(0.5)
-    return _only_lines(cached[1].intersection(window)), _only_lines(cached[2].intersection(window))
-
-
-def _only_lines(geom: Any) -> Any:
-    parts = [
-        g
-        for g in getattr(geom, "geoms", [geom])
-        if g.geom_type in ("LineString", "MultiLineString")
-    ]
-    flat = [p for g in parts for p in getattr(g, "geoms", [g]) if not p.is_empty]
-    return MultiLineString(flat) if flat else GeometryCollection()
-
-
-def _water_label(ds: Dataset, land: list, view: Bounds) -> tuple[str, float, float] | None:
-    """The open sea in view, named after the nearest sea the atlas names, and a point in it."""
-    from shapely.geometry import box as sbox
-
-    seas = [p for p in ds.context.get("places", []) if p.get("properties", {}).get("kind") == "sea"]
-    window = sbox(*view)
-    water = window.difference(
-        unary_union([p for p in land if p.intersects(window)] or [Point(0, 0)])
-    )
-    if not seas or water.is_empty or water.area < window.area * 0.06:
-        return None
-    biggest = max(getattr(water, "geoms", [water]), key=lambda g: g.area)
-    if biggest.geom_type != "Polygon":
-        return None
-    at = polylabel(biggest, tolerance=0.02)
-    sea = min(seas, key=lambda p: at.distance(Point(p["geometry"]["coordinates"][:2])))
-    return sea["properties"]["name"], at.x, at.y
-
-
-def _country_points(ds: Dataset, view: Bounds) -> list[tuple[str, float, float]]:
-    """(name, lon, lat) for each country seen in the view: the atlas's name position when it is
-    in view, else a point inside the part of the country that is."""
-    from shapely.geometry import box as sbox
-
-    named = {
-        p["properties"]["name"]: p["geometry"]["coordinates"]
-        for p in ds.context.get("places", [])
-        if p.get("properties", {}).get("kind") == "country"
-    }
-    window = sbox(*view)
-    out = []
-    for c in ds.context.get("features", []):
-        name = (c.get("properties") or {}).get("name") if isinstance(c, dict) else None
-        if not name or "geometry" not in c:
-            continue
-        try:
-            part = shape(c["geometry"]).intersection(window)
-        except (ValueError, TypeError):
-            continue
-        if part.is_empty or part.area < window.area * 0.02:
-            continue  # a sliver of a country at the edge is not named
-        at = named.get(name)
-        if at is None or not part.buffer(-0.3).contains(Point(at)):
-            parts = getattr(part, "geoms", [part])
-            biggest = max(parts, key=lambda g: g.area)
-            pt = (
-                polylabel(biggest, tolerance=0.05)
-                if biggest.geom_type == "Polygon"
-                else biggest.representative_point()
-            )
-            at = (pt.x, pt.y)
-        out.append((name, at[0], at[1]))
-    return out
 
 
 def map_figure(
@@ -387,12 +229,12 @@ def map_figure(
         fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
                                     fillcolor=LAND, line={"color": LAND, "width": 0.5},
                                     hoverinfo="skip", showlegend=False, meta="basemap"))  # fmt: skip
-    coast, edges = _coast_and_edges(ds, land, bounds)
+    coast, edges = coast_and_edges(ds, land, bounds)
     for lines_, style, meta in (
         (coast, {"color": OUTLINE, "width": 0.9}, "coast"),
         (edges, {"color": "#8c8c8c", "width": 1.2, "dash": "dash"}, "country-edges"),
     ):
-        lons, lats = _lines(mapping(lines_)) if not lines_.is_empty else ([], [])
+        lons, lats = geo_lines(mapping(lines_)) if not lines_.is_empty else ([], [])
         if lons:
             fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line=style,
                                         hoverinfo="skip", showlegend=False, meta=meta))  # fmt: skip
@@ -404,7 +246,7 @@ def map_figure(
     chosen = next((f for f in shown if f.id == selected), None)
     schematic_lines = [f for f in lines if f.props.precision == "schematic"]
     for i, f in enumerate(schematic_lines):
-        lons, lats = _lines(f.geometry)
+        lons, lats = geo_lines(f.geometry)
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", line={"color": "rgba(60,60,60,0.18)", "width": 14},
             name="schematic route: the real alignment is not public", legendgroup="mark-schematic",
@@ -412,18 +254,18 @@ def map_figure(
     if schematic_lines:
         marks.append("schematic")
     if chosen is not None and chosen.geometry["type"] != "Point":
-        lons, lats = _lines(chosen.geometry)
+        lons, lats = geo_lines(chosen.geometry)
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                                     line={"color": HALO, "width": 12}, showlegend=False,
                                     meta="selected"))  # fmt: skip
     for f in lines:
-        lons, lats = _lines(f.geometry)
+        lons, lats = geo_lines(f.geometry)
         kind = f.props.kind
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", name=KIND_LABEL[kind], legendgroup=f"kind:{kind}",
             showlegend=kind not in kinds, hoverinfo="skip", meta=f"kind:{kind}",
             line={"color": KIND_COLOUR[kind], "width": 3 if kind == "border" else 3.5,
-                  "dash": STATUS_DASH.get(f.props.status, "solid")}))  # fmt: skip
+                  "dash": IMAGE_DASH.get(f.props.status, "solid")}))  # fmt: skip
         if kind not in kinds:
             kinds.append(kind)
     approximate = [f for f in points if f.props.precision != "mapped"]
@@ -444,21 +286,21 @@ def map_figure(
                                     showlegend=False, meta="selected"))  # fmt: skip
     # Stacked so that a crossing, the point of the atlas, is drawn last and stays on top of the
     # market or zone beside it; larger symbols first.
-    for f in sorted(points, key=lambda f: STACK.get(f.props.kind, 0)):
+    for f in sorted(points, key=lambda f: POINT_STACK.get(f.props.kind, 0)):
         kind = f.props.kind
-        symbol = POINT_SYMBOL.get(kind, "circle") + ("-open" if f.props.status in HOLLOW else "")
+        symbol = IMAGE_SYMBOL.get(kind, "circle") + ("-open" if f.props.status in HOLLOW else "")
         lon, lat = f.geometry["coordinates"][:2]
         fig.add_trace(go.Scattergeo(
             lon=[lon], lat=[lat], mode="markers", name=KIND_LABEL[kind], legendgroup=f"kind:{kind}",
             showlegend=kind not in kinds, hoverinfo="skip", meta=f"kind:{kind}",
-            marker={"symbol": symbol, "size": POINT_SIZE.get(kind, 13), "color": KIND_COLOUR[kind],
+            marker={"symbol": symbol, "size": IMAGE_SIZE.get(kind, 13), "color": KIND_COLOUR[kind],
                     "line": {"color": "white" if f.props.status not in HOLLOW else KIND_COLOUR[kind], "width": 1.5}}))  # fmt: skip
         if kind not in kinds:
             kinds.append(kind)
 
     # Furniture first, then names around it: nothing may cover the symbols, the scale bar, the
     # north arrow or the inset.
-    x0, x1, bar_lat, km = _scale_bar(bounds)
+    x0, x1, bar_lat, km = scale_bar(bounds)
     tick = (north - south) * 0.008
     fig.add_trace(go.Scattergeo(
         lon=[x0, x0, x1, x1], lat=[bar_lat + tick, bar_lat, bar_lat, bar_lat + tick],
@@ -471,7 +313,7 @@ def map_figure(
     line_px = [
         frame.px(x, y)
         for f in lines
-        for x, y in zip(*_lines(f.geometry), strict=True)
+        for x, y in zip(*geo_lines(f.geometry), strict=True)
         if x is not None
     ]
     inset = _inset_box(frame, [*point_px.values(), *line_px])
@@ -483,18 +325,18 @@ def map_figure(
     ]
     for f in points:
         x, y = point_px[f.id]
-        r = POINT_SIZE.get(f.props.kind, 13) / 2 + 2
+        r = IMAGE_SIZE.get(f.props.kind, 13) / 2 + 2
         obstacles.append(Box(x - r, y - r, x + r, y + r))
 
     labels = [
         Label(f"feature:{f.id}", f.props.name, *point_px[f.id], size=14, bold=f.id == selected,
-              radius=POINT_SIZE.get(f.props.kind, 13) / 2 + 1)
-        for f in sorted(points, key=lambda f: (f.id != selected, -STACK.get(f.props.kind, 0)))
+              radius=IMAGE_SIZE.get(f.props.kind, 13) / 2 + 1)
+        for f in sorted(points, key=lambda f: (f.id != selected, -POINT_STACK.get(f.props.kind, 0)))
     ]  # fmt: skip
     labels += [
         Label(f"country:{name}", plot(name).upper(), *frame.px(lon, lat), size=18, leader=False,
               centred=True)
-        for name, lon, lat in _country_points(ds, bounds)
+        for name, lon, lat in country_points(ds, bounds)
     ]  # fmt: skip
     places = ds.context.get("places", [])
     zoom = frame.zoom()
@@ -504,7 +346,7 @@ def map_figure(
             labels.append(Label(f"sea:{props['name']}", plot(props["name"]), *frame.px(lon, lat),
                                 size=15, leader=False, centred=True))  # fmt: skip
     if not any(lb.key.startswith("sea:") for lb in labels):
-        water = _water_label(ds, land, bounds)
+        water = water_label(ds, land, bounds)
         if water is not None:
             labels.append(Label(f"sea:{water[0]}", plot(water[0]), *frame.px(water[1], water[2]),
                                 size=15, leader=False, centred=True))  # fmt: skip
