@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _brief(args: argparse.Namespace) -> int:
     """Write one brief; exit 2 with one line naming what was wrong (id, topic or suffix)."""
-    from geo.brief import FORMATS, UnknownSubject, brief_bytes, build
+    from geo.brief import FORMATS, brief_bytes, build
+    from geo.briefmodel import UnknownSubject
     from geo.pngexport import ExportUnavailable
 
     suffix = args.out.suffix.lower()

@@ -10,18 +10,23 @@ Chromium, so building the model itself needs no browser. Pure: no Streamlit here
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from shapely.geometry import shape
-
 from geo import claims as claims_api
 from geo.asof import as_of
-from geo.chartlayout import EXPORT_SIZE, cited_figure
+from geo.briefimages import chart_image, map_image, render_images
+from geo.briefmodel import (
+    Brief,
+    Difference,
+    Item,
+    Marked,
+    Note,
+    Quote,
+    UnknownSubject,
+)
 from geo.charts import Chart, build_charts
 from geo.citations import Resolved, citation_key
-from geo.credits import source_line
 from geo.formats import media_type
 from geo.models import (
     DISAGREEMENT_LABEL,
@@ -39,120 +44,6 @@ from geo.models import (
     Figure,
 )
 from geo.panel import length_line
-
-
-class UnknownSubject(ValueError):
-    """The feature id or topic asked for is not in the data; the message names it."""
-
-
-@dataclass(frozen=True)
-class Note:
-    """One numbered note: the full reference of one quoted passage."""
-
-    number: int
-    source: str
-    title: str
-    publisher: str  # or "publisher not stated"
-    published: str  # or "date not stated"
-    url: str | None
-    quote: str
-
-    def reference(self) -> str:
-        """Title, publisher or 'not stated', date or 'not stated', and the URL where there is one."""
-        out = f"“{self.title}”, {self.publisher}, {self.published}"
-        return out + (f", {self.url}" if self.url else "")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim passage and the number of its note."""
-
-    text: str
-    note: int
-
-
-@dataclass(frozen=True)
-class Marked:
-    """A sentence of the atlas that restates quotes, in pieces: text, then the note numbers
-    that say it ("In brief" sentences whose [n] markers became note numbers)."""
-
-    pieces: tuple[tuple[str, tuple[int, ...]], ...]
-
-
-@dataclass(frozen=True)
-class Item:
-    """One entry of a section: an optional heading (the atlas's words), quotes, and the
-    atlas's own note about it, labelled as such by every renderer."""
-
-    heading: str | None = None
-    quotes: tuple[Quote, ...] = ()
-    atlas_note: str | None = None
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Where the sources differ: each version side by side, with the kind of difference."""
-
-    topic: str
-    kind: str  # the atlas's reading, e.g. "the figures may stand for different times"
-    versions: tuple[tuple[str, str, Quote], ...]  # (source short name, value, quote)
-    atlas_note: str
-
-
-@dataclass(frozen=True)
-class Image:
-    """A rendered image (PNG bytes, filled by render_images) with its caption and source line."""
-
-    id: str
-    title: str
-    source_line: str
-    figure: Any = field(repr=False, compare=False)  # the go.Figure to render
-    size: tuple[int, int] = EXPORT_SIZE
-    png: bytes | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass
-class Brief:
-    """The whole brief, ready for a writer: nothing in it needs the dataset any more."""
-
-    title: str
-    subtitle: str
-    made_on: date
-    as_of: str
-    subject: str  # "feature:<id>" or "topic:<topic>"
-    summary: tuple[Marked, ...]
-    facts: tuple[str, ...]  # kind, status, precision: the atlas's classification
-    status: Item | None
-    sections: list[tuple[str, list[Item]]]  # (heading, items): what the sources say
-    differences: list[Difference]
-    atlas_notes: list[str]
-    images: list[Image]
-    notes: list[Note]
-    sources: list[str]  # closing list: one full reference per document
-    # Why the map and charts are missing, when the export browser could not draw them.
-    images_missing: str | None = None
-
-    @property
-    def quotes(self) -> list[Quote]:
-        """Every quote in the brief, in reading order."""
-        out = []
-        if self.status:
-            out += self.status.quotes
-        for _, items in self.sections:
-            for item in items:
-                out += item.quotes
-        for d in self.differences:
-            out += [q for _, _, q in d.versions]
-        return out
-
-    def file_stem(self) -> str:
-        """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`."""
-        return file_stem(self.subject.split(":", 1)[1], self.made_on)
-
-
-def file_stem(subject: str, on: date) -> str:
-    """`iran-pakistan-atlas-brief-<feature id or topic>-<made on>`, known before it is built."""
-    return f"iran-pakistan-atlas-brief-{subject}-{on.isoformat()}"
 
 
 class _Numbering:
@@ -302,80 +193,6 @@ def _charts_for(ds: Dataset, figures: list[Figure], feature_ids: list[str]) -> l
     return out
 
 
-def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
-    """The cited map of these features (the one call into the map renderer, geo/mapimage.py)."""
-    from geo.mapbase import opening_bounds
-    from geo.mapimage import MAP_SIZE, map_figure
-
-    layers = list(dict.fromkeys(["border", *(f.layer for f in features)]))
-    bounds = opening_bounds(ds)
-    drawn = [f for f in features if f.props.kind != "border"]
-    if drawn:
-        w, s, e, n = shape(
-            {"type": "GeometryCollection", "geometries": [f.geometry for f in drawn]}
-        ).bounds
-        # A margin of a third around the features, and at least about 2° across, so that a
-        # point still shows the border and the towns around it.
-        pad_x, pad_y = max((e - w) / 3, 1.0), max((n - s) / 3, 0.8)
-        bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
-    # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
-    one = drawn[0].id if len(drawn) == 1 else None
-    image = map_figure(ds, layers, bounds, on, selected=one)
-    if one is None:
-        _halo(image.figure, drawn)
-    names = (
-        ", ".join(f.props.name for f in features)
-        if len(features) <= 4
-        else f"{len(features)} features"
-    )
-    line = "Sources of the features drawn: " + "; ".join(
-        ds.sources[s].meta.reference() if s in ds.sources else s for s in image.source_ids
-    )
-    return Image("map", f"Map: {names}", line + ".", image.figure, MAP_SIZE)
-
-
-HALO = "rgba(255, 193, 7, 0.55)"
-
-
-def _halo(fig: Any, features: list[Feature]) -> None:
-    """Mark the brief's features on the map with a wide amber band under the symbols, named in
-    the legend, so that a reader sees which of the features drawn the brief is about."""
-    import plotly.graph_objects as go
-
-    from geo.mapbase import geo_lines
-
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    points = []
-    for f in features:
-        if f.geometry["type"] == "Point":
-            points.append(f.geometry["coordinates"][:2])
-        else:
-            x, y = geo_lines(f.geometry)
-            lons += x
-            lats += y
-    added = []
-    if lons:
-        added.append(go.Scattergeo(
-            lon=lons, lat=lats, mode="lines", line={"color": HALO, "width": 16}, hoverinfo="skip",
-            name="what this brief is about", showlegend=True, meta="brief-halo"))  # fmt: skip
-    if points:
-        added.append(go.Scattergeo(
-            lon=[p[0] for p in points], lat=[p[1] for p in points], mode="markers",
-            marker={"size": 34, "color": HALO}, hoverinfo="skip", name="what this brief is about",
-            showlegend=not lons, meta="brief-halo"))  # fmt: skip
-    # Under the atlas's own symbols: just above the basemap outlines and labels.
-    base = [t for t in fig.data if t.meta in ("basemap", "country-labels")]
-    rest = [t for t in fig.data if t.meta not in ("basemap", "country-labels")]
-    fig.data = ()
-    for t in [*base, *added, *rest]:
-        fig.add_trace(t)
-
-
-def _chart_image(ds: Dataset, chart: Chart, on: date) -> Image:
-    return Image(chart.id, chart.title, source_line(ds, chart), cited_figure(ds, chart, on))
-
-
 def _unstated(what: str, note: str | None) -> str:
     """'date not stated (its latest event is early 2024)': the document's own silence, said once."""
     note = (note or "").strip()
@@ -461,7 +278,7 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
     if length:
         atlas_notes.append(length + ".")
     images = [map_image(ds, [feature], on)] + [
-        _chart_image(ds, c, on) for c in _charts_for(ds, figures, [feature_id])
+        chart_image(ds, c, on) for c in _charts_for(ds, figures, [feature_id])
     ]
     records: list[Any] = [feature, *events, *figures, *disagreements, *claims]
     return Brief(
@@ -542,7 +359,7 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
         f"{f.props.name}: placed {f.props.precision}ly. {f.props.geometry_source}" for f in features
     ]
     images = ([map_image(ds, features, on)] if features else []) + [
-        _chart_image(ds, c, on) for c in _charts_for(ds, figures, feature_ids)
+        chart_image(ds, c, on) for c in _charts_for(ds, figures, feature_ids)
     ]
     label = topic_label(topic)
     records: list[Any] = [*claims, *events, *features, *figures, *disagreements]
@@ -562,27 +379,6 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
         notes=numbering.notes,
         sources=_sources_list(ds, numbering.notes),
     )
-
-
-def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
-    """Render every image of the brief to PNG through the export browser (geo/pngexport.py).
-
-    Raises geo.pngexport.ExportUnavailable when Chromium is missing or fails; with
-    `missing_ok`, the brief goes without its images instead and says why.
-    """
-    from geo.pngexport import ExportUnavailable, render_image
-
-    try:
-        brief.images = [
-            Image(i.id, i.title, i.source_line, i.figure, i.size, render_image(i.figure, *i.size))
-            for i in brief.images
-        ]
-    except ExportUnavailable as exc:
-        if not missing_ok:
-            raise
-        brief.images = []
-        brief.images_missing = f"The map and charts could not be drawn for this copy: {exc}"
-    return brief
 
 
 # Extension → (media type, writer module, function): the formats a brief is written in. The

@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from geo.brief import Brief, Item, Quote
+from geo.briefmodel import Brief, Item, Quote
 
 ATLAS_GREY = RGBColor(0x4A, 0x4F, 0x55)
 # XML 1.0 forbids these; python-docx would raise on them rather than write a broken file.
@@ -63,7 +63,7 @@ def _item(doc, item: Item) -> None:
 
 
 def docx_bytes(brief: Brief) -> bytes:
-    """The brief as .docx bytes; its images must have been rendered (geo.brief.render_images)."""
+    """The brief as .docx bytes; its images must have been rendered (geo.briefimages.render_images)."""
     doc = Document()
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.2)
@@ -146,7 +146,9 @@ def docx_bytes(brief: Brief) -> bytes:
 
 def _image(doc, image) -> None:
     if image.png is None:
-        raise ValueError(f"image {image.id!r} is not rendered; call geo.brief.render_images first")
+        raise ValueError(
+            f"image {image.id!r} is not rendered; call geo.briefimages.render_images first"
+        )
     doc.add_picture(io.BytesIO(image.png), width=Cm(16.5))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     cap = doc.add_paragraph()

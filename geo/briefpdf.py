@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 
-from geo.brief import Brief, Item, Quote
 from geo.briefdocx import KEY, clean
+from geo.briefmodel import Brief, Item, Quote
 from geo.text import h
 
 CSS = """
@@ -58,7 +58,9 @@ def _item(item: Item) -> str:
 
 def _image(image) -> str:
     if image.png is None:
-        raise ValueError(f"image {image.id!r} is not rendered; call geo.brief.render_images first")
+        raise ValueError(
+            f"image {image.id!r} is not rendered; call geo.briefimages.render_images first"
+        )
     data = base64.b64encode(image.png).decode("ascii")
     return (
         f"<figure><img src='data:image/png;base64,{data}' alt='{h(clean(image.title))}'>"
@@ -140,7 +142,7 @@ def brief_html(brief: Brief) -> str:
 
 
 def pdf_bytes(brief: Brief) -> bytes:
-    """The brief as PDF bytes; its images must have been rendered (geo.brief.render_images)."""
+    """The brief as PDF bytes; its images must have been rendered (geo.briefimages.render_images)."""
     return html_to_pdf(brief_html(brief))
 
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from geo.brief import FORMATS, brief_bytes, build, file_stem
+from geo.brief import FORMATS, brief_bytes, build
+from geo.briefmodel import file_stem
 from geo.models import Dataset
 
 

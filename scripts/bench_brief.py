@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.brief import FORMATS, brief_bytes, build, render_images
+from geo.brief import FORMATS, brief_bytes, build
+from geo.briefimages import render_images
 from geo.dataset import load_dataset
 
 

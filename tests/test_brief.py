@@ -21,6 +21,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from geo import brief as briefs
+from geo import briefmodel
 from geo.__main__ import main
 from geo.briefdocx import docx_bytes
 from geo.briefpdf import brief_html, html_to_pdf, pdf_bytes
@@ -38,11 +39,11 @@ def stand_in_png(colour: str) -> bytes:
     return out.getvalue()
 
 
-def with_stand_in_images(b: briefs.Brief) -> briefs.Brief:
+def with_stand_in_images(b: briefmodel.Brief) -> briefmodel.Brief:
     """The brief with small plain images, so the writers run without a browser."""
     colours = ["#336699", "#993366", "#669933", "#996633", "#339966"]
     b.images = [
-        briefs.Image(i.id, i.title, i.source_line, None, i.size, stand_in_png(colours[n % 5]))
+        briefmodel.Image(i.id, i.title, i.source_line, None, i.size, stand_in_png(colours[n % 5]))
         for n, i in enumerate(b.images)
     ]
     return b
@@ -87,7 +88,7 @@ def pdf_images(reader: PdfReader) -> list:
     return list(seen.values())
 
 
-def assert_quotes_verbatim(ds, b: briefs.Brief) -> None:
+def assert_quotes_verbatim(ds, b: briefmodel.Brief) -> None:
     for q in b.quotes:
         note = b.notes[q.note - 1]
         assert note.number == q.note
@@ -125,7 +126,7 @@ def test_feature_brief_summary_markers_become_the_note_numbers_of_their_quotes(d
     assert "[" not in text and text.startswith("The Iran–Pakistan pipeline project")
 
 
-def as_of_text_of(ds, b: briefs.Brief) -> str:
+def as_of_text_of(ds, b: briefmodel.Brief) -> str:
     """geo.asof's sentence over every source the brief's notes cite and the events it lists."""
     from geo.asof import as_of
 
@@ -172,9 +173,9 @@ def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
 
 
 def test_unknown_feature_or_topic_is_named_in_the_error(ds):
-    with pytest.raises(briefs.UnknownSubject, match="unknown feature id 'gas-pipe'"):
+    with pytest.raises(briefmodel.UnknownSubject, match="unknown feature id 'gas-pipe'"):
         briefs.feature_brief(ds, "gas-pipe")
-    with pytest.raises(briefs.UnknownSubject, match="unknown topic 'weather'"):
+    with pytest.raises(briefmodel.UnknownSubject, match="unknown topic 'weather'"):
         briefs.topic_brief(ds, "weather")
 
 
