@@ -28,22 +28,16 @@ from geo.briefmodel import (
 from geo.charts import Chart, build_charts
 from geo.citations import Resolved, citation_key
 from geo.formats import media_type
-from geo.models import (
+from geo.models import Citation, Claim, Dataset, Disagreement, Event, Feature, Figure
+from geo.panel import length_line
+from geo.vocabulary import (
     DISAGREEMENT_LABEL,
     KIND_LABEL,
     MARKER,
     PRECISION_MEANING,
     STATUS_LABEL,
     TOPIC_LABEL,
-    Citation,
-    Claim,
-    Dataset,
-    Disagreement,
-    Event,
-    Feature,
-    Figure,
 )
-from geo.panel import length_line
 
 
 class _Numbering:

@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 
 from geo.credits import short
 from geo.layers import measured_length_km
-from geo.models import DISAGREEMENT_LABEL, Dataset, Figure
+from geo.models import Dataset, Figure
 from geo.text import plot
+from geo.vocabulary import DISAGREEMENT_LABEL
 
 PALETTE = ["#1f5f8b", "#c0392b", "#d68910", "#148f77", "#7d3c98", "#5d6d7e"]
 GAP_COLOUR = "#d5dde3"

@@ -11,16 +11,9 @@ from typing import get_args
 from urllib.parse import urlencode
 
 from geo.citations import citation_href
-from geo.models import (
-    DISAGREEMENT_LABEL,
-    TOPIC_LABEL,
-    Citation,
-    Claim,
-    Dataset,
-    Disagreement,
-    Topic,
-)
+from geo.models import Citation, Claim, Dataset, Disagreement
 from geo.text import md
+from geo.vocabulary import DISAGREEMENT_LABEL, TOPIC_LABEL, Topic
 
 # The order topics are offered in: the border itself first, then what happens across it.
 TOPICS: list[str] = list(get_args(Topic))

@@ -11,6 +11,7 @@ the ids declared); one small check per kind of record, listed in `TABLES`; and a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +37,9 @@ from geo.models import (
     Problem,
     Resolved,
     Source,
-    summary_problems,
 )
 from geo.sources import FoldedText, normalise
+from geo.vocabulary import MARKER
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -391,3 +392,21 @@ def load_dataset(root: Path | None = None) -> Dataset:
         resolved=ld.resolved,
         **tables,
     )
+
+
+def summary_problems(summary: str, n_citations: int) -> list[str]:
+    """What keeps a summary from being checkable: a sentence with no citation marker after
+    it, or a marker naming a citation the record does not have."""
+    out = []
+    for n in MARKER.findall(summary):
+        if not 1 <= int(n) <= n_citations:
+            out.append(f"marker [{n}] names no citation (the record has {n_citations})")
+    # A sentence ends with its markers, then its full stop: "… border [1][3]." Split there,
+    # then any sentence end left inside a piece is a sentence with no marker.
+    pieces = [p for p in re.split(r"(?<=\][.!?])\s+", summary.strip()) if p]
+    for piece in pieces:
+        if not re.search(r"(?:\[\d{1,2}\])+[.!?]$", piece) or re.search(
+            r"[^\].!?][.!?]\s+[A-Z\"“‘(]", piece
+        ):
+            out.append(f"sentence without citation markers before its full stop: {piece!r:.80}")
+    return out

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from geo.models import KIND_LABEL, Dataset, Feature
+from geo.models import Dataset, Feature
+from geo.vocabulary import KIND_LABEL
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―/_·,.:;()'’]+")
 

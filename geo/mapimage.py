@@ -37,8 +37,9 @@ from geo.mapbase import (
     water_label,
 )
 from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
-from geo.models import KIND_LABEL, PRECISION_MEANING, Dataset, Feature
+from geo.models import Dataset, Feature
 from geo.text import plot
+from geo.vocabulary import KIND_LABEL, PRECISION_MEANING
 
 logger = logging.getLogger(__name__)
 MAP_SIZE = (1800, 1300)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from geo.models import KIND_LABEL, Dataset, Feature
+from geo.models import Dataset, Feature
 from geo.text import h
+from geo.vocabulary import KIND_LABEL
 
 
 @dataclass(frozen=True)

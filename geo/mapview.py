@@ -28,9 +28,10 @@ from geo.mapstyle import (
     line_style,
     point_symbol,
 )
-from geo.models import KIND_LABEL, STATUS_LABEL, Dataset, Feature
+from geo.models import Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
+from geo.vocabulary import KIND_LABEL, STATUS_LABEL
 
 __all__ = [
     "BASEMAPS",

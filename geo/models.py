@@ -9,98 +9,25 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from geo.sources import normalise
-
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-IsoDate = Annotated[str, Field(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")]
-
-Precision = Literal["mapped", "approximate", "schematic"]
-Status = Literal[
-    "established", "operational", "built", "under_construction", "approved", "planned", "proposed"
-]
-Kind = Literal[
-    "border",
-    "crossing",
-    "border_market",
-    "free_trade_zone",
-    "gas_pipeline",
-    "power_line",
-    "transit_corridor",
-    "railway",
-    "connectivity_link",
-    "port",
-]
-# What a claim or a disagreement is about. Events keep the five topics the timeline draws as
-# rows; claims also read "border" (the line itself, its crossings and markets) and
-# "central_asia" (Iran's Central Asian figures the atlas shows).
-EventTopic = Literal["diplomacy", "security", "trade", "energy", "connectivity"]
-Topic = Literal[
-    "border", "security", "trade", "energy", "connectivity", "diplomacy", "central_asia"
-]
-TOPIC_LABEL: dict[str, str] = {
-    "border": "The border",
-    "security": "Security",
-    "trade": "Trade",
-    "energy": "Energy",
-    "connectivity": "Connectivity",
-    "diplomacy": "Diplomacy",
-    "central_asia": "Iran and Central Asia",
-}
-DatePrecision = Literal["day", "month", "year", "undated"]
-DisagreementKind = Literal["contradiction", "may_measure_different_things", "different_dates"]
-
-PRECISION_MEANING: dict[str, str] = {
-    "mapped": (
-        "Traced from public map data; as accurate as that data's resolution, which the placement"
-        " note states."
-    ),
-    "approximate": "A known place, positioned to within a few kilometres.",
-    "schematic": (
-        "Where it is, or how it runs or would run, is not public or not known with confidence:"
-        " drawn only to show roughly where; the status says whether it exists yet."
-    ),
-}
-DATE_PRECISION_LABEL: dict[str, str] = {
-    "day": "known to the day",
-    "month": "known to the month",
-    "year": "known to the year",
-    "undated": "dated only in the source's words, relative to the document or to another event",
-}
-DISAGREEMENT_LABEL: dict[str, str] = {
-    "contradiction": "the versions contradict each other",
-    "may_measure_different_things": "the versions may count, measure or describe different things",
-    "different_dates": "the versions may stand for different times",
-}
-# A citation marker in a summary: "[1]" names the record's first citation.
-MARKER = re.compile(r"\[(\d{1,2})\]")
-STATUS_LABEL: dict[str, str] = {
-    "established": "established",
-    "operational": "operational",
-    "built": "built",
-    "under_construction": "under construction",
-    "approved": "approved",
-    "planned": "planned",
-    "proposed": "proposed",
-}
-KIND_LABEL: dict[str, str] = {
-    "border": "border",
-    "crossing": "border crossing",
-    "border_market": "border market",
-    "free_trade_zone": "free trade zone",
-    "gas_pipeline": "gas pipeline",
-    "power_line": "electricity line",
-    "transit_corridor": "transit corridor",
-    "railway": "railway",
-    "connectivity_link": "connectivity link",
-    "port": "port",
-}
+from geo.vocabulary import (
+    DatePrecision,
+    DisagreementKind,
+    EventTopic,
+    IsoDate,
+    Kind,
+    MetricId,
+    Precision,
+    Slug,
+    Status,
+    Text,
+    Topic,
+)
 
 
 class Strict(BaseModel):
@@ -464,21 +391,3 @@ class Dataset:
         for cl in self.claims:
             out += [("claim", cl.id, c) for c in cl.citations]
         return out
-
-
-def summary_problems(summary: str, n_citations: int) -> list[str]:
-    """What keeps a summary from being checkable: a sentence with no citation marker after
-    it, or a marker naming a citation the record does not have."""
-    out = []
-    for n in MARKER.findall(summary):
-        if not 1 <= int(n) <= n_citations:
-            out.append(f"marker [{n}] names no citation (the record has {n_citations})")
-    # A sentence ends with its markers, then its full stop: "… border [1][3]." Split there,
-    # then any sentence end left inside a piece is a sentence with no marker.
-    pieces = [p for p in re.split(r"(?<=\][.!?])\s+", summary.strip()) if p]
-    for piece in pieces:
-        if not re.search(r"(?:\[\d{1,2}\])+[.!?]$", piece) or re.search(
-            r"[^\].!?][.!?]\s+[A-Z\"“‘(]", piece
-        ):
-            out.append(f"sentence without citation markers before its full stop: {piece!r:.80}")
-    return out

@@ -20,16 +20,9 @@ from geo.claims import (
     disagreements_about_feature,
 )
 from geo.layers import measured_length_km
-from geo.models import (
-    KIND_LABEL,
-    MARKER,
-    PRECISION_MEANING,
-    STATUS_LABEL,
-    Citation,
-    Dataset,
-    Feature,
-)
+from geo.models import Citation, Dataset, Feature
 from geo.text import md
+from geo.vocabulary import KIND_LABEL, MARKER, PRECISION_MEANING, STATUS_LABEL
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from geo.csvsafe import csv_bytes
-from geo.models import DISAGREEMENT_LABEL, Citation, Claim, Dataset, Disagreement, Event, Figure
+from geo.models import Citation, Claim, Dataset, Disagreement, Event, Figure
+from geo.vocabulary import DISAGREEMENT_LABEL
 
 if TYPE_CHECKING:
     from geo.charts import Chart

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 
 from geo.charts import FONT, Chart
-from geo.models import DATE_PRECISION_LABEL, Dataset, Event
+from geo.models import Dataset, Event
 from geo.text import plot
+from geo.vocabulary import DATE_PRECISION_LABEL
 
 TOPIC_COLOUR = {
     "diplomacy": "#1f5f8b",

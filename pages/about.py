@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import pack_name, pack_zip
-from geo.models import KIND_LABEL, PRECISION_MEANING
 from geo.text import md
+from geo.vocabulary import KIND_LABEL, PRECISION_MEANING
 from pages._shared import dataset, problem_banner, source_cards, sources_csv_button, table
 from patches import leave_pages_folder_mode
 

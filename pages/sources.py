@@ -10,12 +10,12 @@ import streamlit as st
 
 from geo.citations import highlighted_html, passages
 from geo.credits import short
-from geo.models import DISAGREEMENT_LABEL
 from geo.params import int_param
 from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes
 from geo.sources import search
 from geo.text import h, md
 from geo.urlstate import focus_from_query, focus_to_query, id_notice
+from geo.vocabulary import DISAGREEMENT_LABEL
 from pages import _state
 from pages._shared import dataset, problem_banner, source_cards, sources_csv_button
 from patches import leave_pages_folder_mode

@@ -10,7 +10,7 @@ from geo.asof import as_of_sources
 from geo.chartlayout import cited_figure
 from geo.citations import citation_href
 from geo.credits import file_name, source_line
-from geo.models import DATE_PRECISION_LABEL, Dataset
+from geo.models import Dataset
 from geo.rows import EVENT_COLUMNS, event_rows, to_csv_bytes
 from geo.text import md
 from geo.timeline import (
@@ -23,6 +23,7 @@ from geo.timeline import (
     timeline_height,
 )
 from geo.urlstate import id_notice, list_notice
+from geo.vocabulary import DATE_PRECISION_LABEL
 from pages import _state
 from pages._shared import dataset, download, plotly_config, png_bytes, problem_banner
 from patches import leave_pages_folder_mode

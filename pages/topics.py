@@ -6,9 +6,9 @@ import streamlit as st
 
 from geo.asof import as_of
 from geo.claims import TOPICS, claims_on_topic, topic_counts, topic_view
-from geo.models import TOPIC_LABEL
 from geo.text import md
 from geo.urlstate import id_notice
+from geo.vocabulary import TOPIC_LABEL
 from pages import _state
 from pages._brief import brief_downloads
 from pages._shared import dataset, problem_banner

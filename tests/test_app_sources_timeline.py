@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.citations import citation_key
-from geo.models import DISAGREEMENT_LABEL
+from geo.vocabulary import DISAGREEMENT_LABEL
 from tests.apptest import app_test
 
 

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.claims import TOPICS, claims_on_topic, disagreements_on_topic
-from geo.models import DISAGREEMENT_LABEL, TOPIC_LABEL
+from geo.vocabulary import DISAGREEMENT_LABEL, TOPIC_LABEL
 from tests.apptest import app_test
 
 

@@ -16,9 +16,9 @@ from geo.charts import build_charts, cagr, growth_chart, metric
 from geo.credits import source_line
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
-from geo.models import DISAGREEMENT_LABEL
 from geo.pngexport import ExportUnavailable, render_image
 from geo.rows import chart_rows
+from geo.vocabulary import DISAGREEMENT_LABEL
 from tests.conftest import ROOT
 
 

@@ -17,7 +17,7 @@ from geo.claims import (
     disagreements_on_topic,
 )
 from geo.dataset import load_dataset
-from geo.models import TOPIC_LABEL
+from geo.vocabulary import TOPIC_LABEL
 from tests.conftest import ROOT
 
 CLAIMS = json.loads((ROOT / "data" / "claims.json").read_text())["claims"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from geo.export import event_rows
-from geo.models import MARKER, STATUS_LABEL
 from geo.panel import build_panel, plain_summary
 from geo.sources import normalise
+from geo.vocabulary import MARKER, STATUS_LABEL
 
 # Words that can state each status in a source's own wording. A status basis must contain one.
 STATUS_WORDS = {
