@@ -6,60 +6,12 @@ tables, so the legend cannot drift from what is drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from geo.kinds import KIND_STYLE, Column
 from geo.models import Dataset, Feature
 from geo.text import h
 from geo.vocabulary import KIND_LABEL
-
-
-@dataclass(frozen=True)
-class KindStyle:
-    """How one kind is drawn: its colour, and for points its symbol, stacking and offset.
-
-    `offset` moves a point's symbol by that many pixels (right, down) from its place: a market
-    or free trade zone sits beside the crossing it serves, and drawn on the same spot it would
-    be hidden under the crossing's symbol at every overview zoom.
-    """
-
-    colour: str
-    weight: float = 3.5
-    symbol: str | None = None
-    stack: int = 0
-    offset: tuple[int, int] = (0, 0)
-    # The static map image (Plotly): its marker and size for a point kind.
-    image_symbol: str = "circle"
-    image_size: int = 13
-
-
-KIND_STYLE: dict[str, KindStyle] = {
-    "border": KindStyle("#3b3b3b", weight=3),
-    "crossing": KindStyle(
-        "#c0392b", symbol="crossing", stack=1000, image_symbol="diamond", image_size=16
-    ),
-    "border_market": KindStyle(
-        "#d68910",
-        symbol="market",
-        stack=300,
-        offset=(12, -12),
-        image_symbol="square",
-        image_size=12,
-    ),
-    "free_trade_zone": KindStyle(
-        "#d68910",
-        symbol="zone",
-        stack=200,
-        offset=(-12, 12),
-        image_symbol="triangle-up",
-    ),
-    "gas_pipeline": KindStyle("#b03a2e"),
-    "power_line": KindStyle("#7d3c98"),
-    "transit_corridor": KindStyle("#1f618d"),
-    "railway": KindStyle("#17202a"),
-    "connectivity_link": KindStyle("#148f77"),
-    "port": KindStyle("#117a8b", symbol="port", stack=600, image_size=14),
-}
 
 # Dashes tell status; the label is the legend's row for every status sharing the pattern.
 STATUS_DASH: dict[str, str | None] = {
@@ -91,13 +43,13 @@ def dash_rule() -> str:
     return first.replace(" lines ", " lines mean ").capitalize() + ", " + ", ".join(rest) + "."
 
 
-# Kept for callers that only need a colour or a symbol name.
-KIND_COLOUR = {kind: s.colour for kind, s in KIND_STYLE.items()}
-POINT_SYMBOL = {kind: s.symbol for kind, s in KIND_STYLE.items() if s.symbol}
-POINT_STACK = {kind: s.stack for kind, s in KIND_STYLE.items() if s.symbol}
-# The same tables as the static image (Plotly) names them: its marker, size and dash per status.
-IMAGE_SYMBOL = {kind: s.image_symbol for kind, s in KIND_STYLE.items() if s.symbol}
-IMAGE_SIZE = {kind: s.image_size for kind, s in KIND_STYLE.items() if s.symbol}
+# Views of the one table, by kind, for callers that need one field (live: see Column).
+KIND_COLOUR = Column("colour")
+POINT_SYMBOL = Column("symbol", points=True)
+POINT_STACK = Column("stack", points=True)
+# The same table as the static image (Plotly) names it: its marker, size and dash per status.
+IMAGE_SYMBOL = Column("image_symbol", points=True)
+IMAGE_SIZE = Column("image_size", points=True)
 IMAGE_DASH = {
     status: {"dashed": "dash", "dotted": "dot"}[DASH_NAME[d]]
     for status, d in STATUS_DASH.items()

@@ -16,6 +16,7 @@ from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.claims import disagreements_about_feature
+from geo.kinds import symbol_css
 from geo.layers import bounds_of, opening_features, view_for
 from geo.mapelements import AtlasGeoJson, Chooser, Halo, InstantClick, Legend, ViewAddress
 from geo.mapstyle import (
@@ -216,6 +217,8 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     # Self-served assets only: folium's defaults point at CDNs (Leaflet, jQuery, Bootstrap, …).
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("atlas_css", ATLAS_CSS)]
+    # Each point kind's shape and colour, from its row (geo/kinds.py), after the stylesheet.
+    m.get_root().header.add_child(folium.Element(f"<style>{symbol_css()}</style>"), name="kinds")
     spec = BASEMAPS.get(basemap, BASEMAPS["offline"])
     if basemap == "offline":
         folium.TileLayer(

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+
+from geo.kinds import KIND_STYLE, Column
+
+
+def known_kind(kind: str) -> str:
+    if kind not in KIND_STYLE:
+        raise ValueError(f"unknown kind {kind!r}; the kinds are {', '.join(KIND_STYLE)}")
+    return kind
+
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 MetricId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_length=80)]
@@ -20,18 +29,8 @@ Precision = Literal["mapped", "approximate", "schematic"]
 Status = Literal[
     "established", "operational", "built", "under_construction", "approved", "planned", "proposed"
 ]
-Kind = Literal[
-    "border",
-    "crossing",
-    "border_market",
-    "free_trade_zone",
-    "gas_pipeline",
-    "power_line",
-    "transit_corridor",
-    "railway",
-    "connectivity_link",
-    "port",
-]
+# A feature's kind: one of the rows of geo/kinds.py (a new kind is a row there).
+Kind = Annotated[str, AfterValidator(known_kind)]
 # What a claim or a disagreement is about. Events keep the five topics the timeline draws as
 # rows; claims also read "border" (the line itself, its crossings and markets) and
 # "central_asia" (Iran's Central Asian figures the atlas shows).
@@ -84,15 +83,4 @@ STATUS_LABEL: dict[str, str] = {
     "planned": "planned",
     "proposed": "proposed",
 }
-KIND_LABEL: dict[str, str] = {
-    "border": "border",
-    "crossing": "border crossing",
-    "border_market": "border market",
-    "free_trade_zone": "free trade zone",
-    "gas_pipeline": "gas pipeline",
-    "power_line": "electricity line",
-    "transit_corridor": "transit corridor",
-    "railway": "railway",
-    "connectivity_link": "connectivity link",
-    "port": "port",
-}
+KIND_LABEL = Column("label")  # what readers call each kind, from its row
