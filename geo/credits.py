@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from geo.asof import as_of_sources
-from geo.models import Dataset
+from geo.asof import as_of, as_of_sources
+from geo.models import Dataset, Feature
+from geo.vocabulary import PRECISION_MEANING
 
 if TYPE_CHECKING:
     from geo.charts import Chart
@@ -74,3 +75,47 @@ def file_name(what: str, ds: Dataset, source_ids: list[str], ext: str) -> str:
     """`iran-pakistan-atlas-<what>-<as of>.<ext>`: what it is and how recent its data is (the
     later of the newest source date and the newest event its sources describe)."""
     return f"iran-pakistan-atlas-{what}-{as_of_sources(ds, source_ids).stamp()}.{ext}"
+
+
+BOUNDARY_NOTE = (
+    "Boundaries and names are shown for reference only and imply no position on their status."
+)
+
+
+def map_footer(
+    ds: Dataset, shown: list[Feature], source_ids: list[str], on: date, marks: list[str]
+) -> list[str]:
+    import textwrap
+
+    refs = []
+    for sid in source_ids:
+        src = ds.sources.get(sid)
+        refs.append(src.meta.reference() if src else sid)
+    lines = textwrap.wrap(("Sources of the features drawn: " + "; ".join(refs) + ".") if refs
+                          else "No feature drawn.", 190)  # fmt: skip
+    border = next((f for f in shown if f.props.kind == "border"), None)
+    credits = []
+    if border is not None and border.props.licence:
+        credits.append(f"Border line: {border.props.licence}")
+    provenance = ds.context.get("provenance", {})
+    if provenance:
+        credits.append(
+            f"Outlines: {provenance.get('dataset', '')} ({provenance.get('licence', 'licence unknown')})"
+        )
+    if ds.context.get("places"):
+        credits.append("Towns: GeoNames (CC BY 4.0)")
+    if credits:
+        lines += textwrap.wrap("; ".join(credits) + ".", 190)
+    meanings = [
+        PRECISION_MEANING[m]
+        for m in ("schematic", "approximate")
+        if m in marks and m in PRECISION_MEANING
+    ]
+    lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
+                           "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
+    lines.append(BOUNDARY_NOTE)
+    # The same records as the file name's date (map_file_name), so the two always agree.
+    lines.append(
+        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
+    )
+    return lines

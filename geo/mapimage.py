@@ -9,7 +9,6 @@ style would fetch glyphs for its text.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,32 +19,40 @@ from shapely.geometry import mapping, shape
 
 from geo.asof import as_of
 from geo.charts import FONT
-from geo.credits import data_date
+from geo.credits import data_date, map_footer
 from geo.failure import failure_file
 from geo.labels import PAD, Box, Label, Placed, place_labels
 from geo.mapbase import (
-    REGION,
     Bounds,
     coast_and_edges,
     country_points,
     fit_aspect,
     geo_lines,
-    merc_y,
     opening_bounds,
     scale_bar,
     visible,
     water_label,
 )
+from geo.mapframe import (
+    LAND,
+    LEGEND_PX,
+    MARGIN_L,
+    MARGIN_R,
+    MARGIN_T,
+    OUTLINE,
+    SEA,
+    Frame,
+    inset_box,
+    layout,
+    locator,
+)
 from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
 from geo.models import Dataset, Feature
 from geo.text import plot
-from geo.vocabulary import KIND_LABEL, PRECISION_MEANING
+from geo.vocabulary import KIND_LABEL
 
 logger = logging.getLogger(__name__)
 MAP_SIZE = (1800, 1300)
-SEA = "#dde8ee"
-LAND = "#f4f1ea"
-OUTLINE = "#9aa5ab"
 HALO = "#f1c40f"  # the selection's colour, as on the live map
 HOLLOW = {"planned", "proposed"}  # a place not yet there is drawn hollow, as on the live map
 
@@ -64,15 +71,6 @@ class MapImage:
     labels: list[Placed] | None = None  # every name drawn, with its box in image px
     left_out: list[Label] | None = None  # names that fitted nowhere
     obstacles: list[Box] | None = None  # symbols and furniture no name may cover
-
-
-BOUNDARY_NOTE = (
-    "Boundaries and names are shown for reference only and imply no position on their status."
-)
-MARGIN_L, MARGIN_R, MARGIN_T = 20, 20, 70
-FOOTER_LINES = 10  # room kept under the map for the footer's lines
-LEGEND_PX = 90
-INSET_PX = 240  # the inset's height
 
 
 def map_file(
@@ -101,13 +99,6 @@ def map_file(
         return failure_file(fmt, f"The map image could not be drawn: {type(err).__name__}: {err}")
 
 
-def _layout(size: tuple[int, int]) -> tuple[float, float, float]:
-    """The map area's width and height in px, and the height kept under it for legend and footer."""
-    width, height = size
-    block = 20 * FOOTER_LINES + 20
-    return width - MARGIN_L - MARGIN_R, height - MARGIN_T - block - LEGEND_PX, block
-
-
 def _in_view(ds: Dataset, layers: list[str] | None, bounds: Bounds) -> list[Feature]:
     names = [layer.name for layer in ds.layers] if layers is None else layers
     return [
@@ -124,7 +115,7 @@ def drawn(
 ) -> tuple[Bounds, list[Feature], list[str]]:
     """What an image of this view draws: its bounds (widened to the image's shape), the
     features in them and their sources. The footer's date and the file name's come from here."""
-    plot_w, plot_h, _ = _layout(size)
+    plot_w, plot_h, _ = layout(size)
     fitted = fit_aspect(bounds or opening_bounds(ds), plot_w, plot_h)
     shown = _in_view(ds, layers, fitted)
     source_ids = list(dict.fromkeys(c.source for f in shown for c in f.props.citations))
@@ -140,49 +131,6 @@ def map_file_name(
 ) -> str:
     """The image's file name, dated like its footer: as_of the features drawn (geo/asof.py)."""
     return f"iran-pakistan-atlas-map-{as_of(ds, drawn(ds, layers, bounds, size)[1]).stamp()}.{fmt}"
-
-
-class _Frame:
-    """Degrees to the image's pixels and to Plotly's paper coordinates, for one view."""
-
-    def __init__(self, bounds: Bounds, plot_w: float, plot_h: float):
-        self.west, self.south, self.east, self.north = bounds
-        self.w, self.h = plot_w, plot_h
-        self.top, self.bottom = merc_y(self.north), merc_y(self.south)
-
-    def px(self, lon: float, lat: float) -> tuple[float, float]:
-        x = MARGIN_L + (lon - self.west) / (self.east - self.west) * self.w
-        y = MARGIN_T + (self.top - merc_y(lat)) / (self.top - self.bottom) * self.h
-        return x, y
-
-    def paper(self, x: float, y: float) -> tuple[float, float]:
-        return (x - MARGIN_L) / self.w, 1 - (y - MARGIN_T) / self.h
-
-    def box(self) -> Box:
-        return Box(MARGIN_L, MARGIN_T, MARGIN_L + self.w, MARGIN_T + self.h)
-
-    def zoom(self) -> float:
-        """The web map zoom at which this view has this many pixels across."""
-        return math.log2(self.w * 360 / (256 * (self.east - self.west)))
-
-
-def _inset_box(frame: _Frame, points: list[tuple[float, float]]) -> Box:
-    """The locator inset's corner: of bottom right, top left, bottom left and top right, the one
-    over the fewest drawn points (symbols and line vertices), bottom right on a tie."""
-    w = INSET_PX * (REGION[2] - REGION[0]) / (merc_y(REGION[3]) - merc_y(REGION[1]))
-    f = frame.box()
-    m = 10
-    corners = [
-        Box(f.x1 - m - w, f.y1 - m - INSET_PX, f.x1 - m, f.y1 - m),
-        Box(f.x0 + m, f.y0 + m, f.x0 + m + w, f.y0 + m + INSET_PX),
-        Box(f.x0 + m, f.y1 - 70 - INSET_PX, f.x0 + m + w, f.y1 - 70),
-        Box(f.x1 - m - w, f.y0 + 90, f.x1 - m, f.y0 + 90 + INSET_PX),
-    ]
-
-    def under(c: Box) -> int:
-        return sum(c.x0 - 12 <= x <= c.x1 + 12 and c.y0 - 12 <= y <= c.y1 + 12 for x, y in points)
-
-    return min(corners, key=under)
 
 
 def map_figure(
@@ -209,10 +157,10 @@ def map_figure(
         raise ValueError(f"bounds must be (west, south, east, north), got {bounds!r}")
     on = on or date.today()
     width, height = size
-    plot_w, plot_h, block = _layout(size)
+    plot_w, plot_h, block = layout(size)
     bounds, shown, source_ids = drawn(ds, layers, bounds, size)
     west, south, east, north = bounds
-    frame = _Frame(bounds, plot_w, plot_h)
+    frame = Frame(bounds, plot_w, plot_h)
     fig = go.Figure()
 
     # The atlas's own outlines: land over a sea-coloured frame, as on the live map.
@@ -317,7 +265,7 @@ def map_figure(
         for x, y in zip(*geo_lines(f.geometry), strict=True)
         if x is not None
     ]
-    inset = _inset_box(frame, [*point_px.values(), *line_px])
+    inset = inset_box(frame, [*point_px.values(), *line_px])
     f_box = frame.box()
     obstacles = [
         Box(bx0 - 6, by0 - 30, bx1 + 6, by0 + 8),  # the scale bar and its length
@@ -383,8 +331,8 @@ def map_figure(
     # which made forty names cost seconds.
     notes = [_label_note(frame, p) for p in placed]
 
-    _locator(fig, land, bounds, inset, size)
-    footer = _footer(ds, shown, source_ids, on, marks)
+    locator(fig, land, bounds, inset, size)
+    footer = map_footer(ds, shown, source_ids, on, marks)
     title = "Iran–Pakistan border: what crosses it"
     if chosen is not None:
         title += f"<br><sup>Highlighted: {plot(chosen.props.name)}</sup>"
@@ -423,7 +371,7 @@ LABEL_STYLE = {
 }
 
 
-def _label_note(frame: _Frame, placed: Placed) -> dict[str, Any]:
+def _label_note(frame: Frame, placed: Placed) -> dict[str, Any]:
     """One placed name as a Plotly annotation: its box where the placer put it, and a leader
     line to its symbol when it had to move away."""
     label = placed.label
@@ -450,64 +398,3 @@ def _label_note(frame: _Frame, placed: Placed) -> dict[str, Any]:
         "showarrow": False,
         **common,
     }
-
-
-def _locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:
-    """A small map of the region in `inset` (image px), the view drawn on it as a red box."""
-    plot_w, plot_h, _ = _layout(size)
-    for poly in land:
-        xs, ys = poly.exterior.xy
-        fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
-                                    fillcolor=LAND, line={"color": OUTLINE, "width": 0.5}, geo="geo2",
-                                    hoverinfo="skip", showlegend=False, meta="inset"))  # fmt: skip
-    west, south, east, north = bounds
-    fig.add_trace(go.Scattergeo(lon=[west, east, east, west, west], lat=[south, south, north, north, south],
-                                mode="lines", line={"color": "#c0392b", "width": 2}, geo="geo2",
-                                hoverinfo="skip", showlegend=False, meta="inset-view"))  # fmt: skip
-    fig.update_layout(geo2={
-        "projection": {"type": "mercator"}, "showland": False, "showocean": False,
-        "showcountries": False, "showcoastlines": False, "showlakes": False, "showrivers": False,
-        "showframe": True, "framecolor": "#5d6d7e", "bgcolor": SEA,
-        "lonaxis": {"range": [REGION[0], REGION[2]]}, "lataxis": {"range": [REGION[1], REGION[3]]},
-        "domain": {"x": [(inset.x0 - MARGIN_L) / plot_w, (inset.x1 - MARGIN_L) / plot_w],
-                   "y": [1 - (inset.y1 - MARGIN_T) / plot_h, 1 - (inset.y0 - MARGIN_T) / plot_h]},
-    })  # fmt: skip
-
-
-def _footer(
-    ds: Dataset, shown: list[Feature], source_ids: list[str], on: date, marks: list[str]
-) -> list[str]:
-    import textwrap
-
-    refs = []
-    for sid in source_ids:
-        src = ds.sources.get(sid)
-        refs.append(src.meta.reference() if src else sid)
-    lines = textwrap.wrap(("Sources of the features drawn: " + "; ".join(refs) + ".") if refs
-                          else "No feature drawn.", 190)  # fmt: skip
-    border = next((f for f in shown if f.props.kind == "border"), None)
-    credits = []
-    if border is not None and border.props.licence:
-        credits.append(f"Border line: {border.props.licence}")
-    provenance = ds.context.get("provenance", {})
-    if provenance:
-        credits.append(
-            f"Outlines: {provenance.get('dataset', '')} ({provenance.get('licence', 'licence unknown')})"
-        )
-    if ds.context.get("places"):
-        credits.append("Towns: GeoNames (CC BY 4.0)")
-    if credits:
-        lines += textwrap.wrap("; ".join(credits) + ".", 190)
-    meanings = [
-        PRECISION_MEANING[m]
-        for m in ("schematic", "approximate")
-        if m in marks and m in PRECISION_MEANING
-    ]
-    lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
-                           "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
-    lines.append(BOUNDARY_NOTE)
-    # The same records as the file name's date (map_file_name), so the two always agree.
-    lines.append(
-        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
-    )
-    return lines

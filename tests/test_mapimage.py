@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 
 from geo.asof import as_of, readable_date
+from geo.credits import BOUNDARY_NOTE
 from geo.failure import failure_file
 from geo.labels import Box, Label, overlapping, place_labels, text_size
-from geo.mapimage import BOUNDARY_NOTE, MAP_SIZE, map_figure, map_file, map_file_name
+from geo.mapimage import MAP_SIZE, map_figure, map_file, map_file_name
 from geo.urlstate import MapView, view_from_query, view_to_query
 
 ON = date(2026, 12, 1)

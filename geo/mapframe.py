@@ -1,0 +1,91 @@
+"""Where things go in a static map image: the map area inside the image's margins, degrees to
+pixels in it (`Frame`), and the locator inset in a corner free of features."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from geo.labels import Box
+from geo.mapbase import REGION, Bounds, merc_y
+
+SEA = "#dde8ee"
+LAND = "#f4f1ea"
+OUTLINE = "#9aa5ab"
+MARGIN_L, MARGIN_R, MARGIN_T = 20, 20, 70
+FOOTER_LINES = 10  # room kept under the map for the footer's lines
+LEGEND_PX = 90
+INSET_PX = 240  # the inset's height
+
+
+def layout(size: tuple[int, int]) -> tuple[float, float, float]:
+    """The map area's width and height in px, and the height kept under it for legend and footer."""
+    width, height = size
+    block = 20 * FOOTER_LINES + 20
+    return width - MARGIN_L - MARGIN_R, height - MARGIN_T - block - LEGEND_PX, block
+
+
+class Frame:
+    """Degrees to the image's pixels and to Plotly's paper coordinates, for one view."""
+
+    def __init__(self, bounds: Bounds, plot_w: float, plot_h: float):
+        self.west, self.south, self.east, self.north = bounds
+        self.w, self.h = plot_w, plot_h
+        self.top, self.bottom = merc_y(self.north), merc_y(self.south)
+
+    def px(self, lon: float, lat: float) -> tuple[float, float]:
+        x = MARGIN_L + (lon - self.west) / (self.east - self.west) * self.w
+        y = MARGIN_T + (self.top - merc_y(lat)) / (self.top - self.bottom) * self.h
+        return x, y
+
+    def paper(self, x: float, y: float) -> tuple[float, float]:
+        return (x - MARGIN_L) / self.w, 1 - (y - MARGIN_T) / self.h
+
+    def box(self) -> Box:
+        return Box(MARGIN_L, MARGIN_T, MARGIN_L + self.w, MARGIN_T + self.h)
+
+    def zoom(self) -> float:
+        """The web map zoom at which this view has this many pixels across."""
+        return math.log2(self.w * 360 / (256 * (self.east - self.west)))
+
+
+def inset_box(frame: Frame, points: list[tuple[float, float]]) -> Box:
+    """The locator inset's corner: of bottom right, top left, bottom left and top right, the one
+    over the fewest drawn points (symbols and line vertices), bottom right on a tie."""
+    w = INSET_PX * (REGION[2] - REGION[0]) / (merc_y(REGION[3]) - merc_y(REGION[1]))
+    f = frame.box()
+    m = 10
+    corners = [
+        Box(f.x1 - m - w, f.y1 - m - INSET_PX, f.x1 - m, f.y1 - m),
+        Box(f.x0 + m, f.y0 + m, f.x0 + m + w, f.y0 + m + INSET_PX),
+        Box(f.x0 + m, f.y1 - 70 - INSET_PX, f.x0 + m + w, f.y1 - 70),
+        Box(f.x1 - m - w, f.y0 + 90, f.x1 - m, f.y0 + 90 + INSET_PX),
+    ]
+
+    def under(c: Box) -> int:
+        return sum(c.x0 - 12 <= x <= c.x1 + 12 and c.y0 - 12 <= y <= c.y1 + 12 for x, y in points)
+
+    return min(corners, key=under)
+
+
+def locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:
+    """A small map of the region in `inset` (image px), the view drawn on it as a red box."""
+    plot_w, plot_h, _ = layout(size)
+    for poly in land:
+        xs, ys = poly.exterior.xy
+        fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
+                                    fillcolor=LAND, line={"color": OUTLINE, "width": 0.5}, geo="geo2",
+                                    hoverinfo="skip", showlegend=False, meta="inset"))  # fmt: skip
+    west, south, east, north = bounds
+    fig.add_trace(go.Scattergeo(lon=[west, east, east, west, west], lat=[south, south, north, north, south],
+                                mode="lines", line={"color": "#c0392b", "width": 2}, geo="geo2",
+                                hoverinfo="skip", showlegend=False, meta="inset-view"))  # fmt: skip
+    fig.update_layout(geo2={
+        "projection": {"type": "mercator"}, "showland": False, "showocean": False,
+        "showcountries": False, "showcoastlines": False, "showlakes": False, "showrivers": False,
+        "showframe": True, "framecolor": "#5d6d7e", "bgcolor": SEA,
+        "lonaxis": {"range": [REGION[0], REGION[2]]}, "lataxis": {"range": [REGION[1], REGION[3]]},
+        "domain": {"x": [(inset.x0 - MARGIN_L) / plot_w, (inset.x1 - MARGIN_L) / plot_w],
+                   "y": [1 - (inset.y1 - MARGIN_T) / plot_h, 1 - (inset.y0 - MARGIN_T) / plot_h]},
+    })  # fmt: skip
