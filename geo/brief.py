@@ -187,16 +187,18 @@ def _charts_for(ds: Dataset, figures: list[Figure], feature_ids: list[str]) -> l
     return out
 
 
-def _unstated(what: str, note: str | None) -> str:
-    """'date not stated (its latest event is early 2024)': the document's own silence, said once."""
+def _why_unstated(note: str | None) -> str:
+    """What a note on a silence adds to 'not stated' ('' when nothing)."""
     note = (note or "").strip()
     rest = (
         note[len("not stated") :].lstrip(" ;,") if note.lower().startswith("not stated") else note
     )
-    return f"{what} not stated" + (f" ({rest})" if rest else "")
+    return rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
 
 
 def _sources_list(ds: Dataset, notes: list[Note]) -> list[str]:
+    """One entry per document: its one full form (SourceMeta.reference), then what else is
+    known of it (author, why a publisher or date is missing, its URL) and its notes."""
     out = []
     for sid in dict.fromkeys(n.source for n in notes):
         src = ds.sources.get(sid)
@@ -204,11 +206,19 @@ def _sources_list(ds: Dataset, notes: list[Note]) -> list[str]:
             out.append(sid)
             continue
         m = src.meta
-        parts = [f"“{m.title}”"]
-        parts.append(m.publisher or _unstated("publisher", m.publisher_note))
-        parts.append(f"author: {m.author}" if m.author else _unstated("author", m.author_note))
-        parts.append(m.published or _unstated("date", m.published_note))
-        parts.append(m.url or "no URL stated")
+        parts = [m.reference()]
+        if m.author:
+            parts.append(f"Author: {m.author}")
+        else:
+            why = _why_unstated(m.author_note)
+            parts.append("Author not stated" + (f" ({why})" if why else ""))
+        for field, value, note in (
+            ("publisher", m.publisher, m.publisher_note),
+            ("date", m.published, m.published_note),
+        ):
+            if not value and _why_unstated(note):
+                parts.append(f"On its {field}: {_why_unstated(note)}")
+        parts.append(m.url or "No URL stated")
         numbers = [str(n.number) for n in notes if n.source == sid]
         out.append(". ".join(parts) + f". Notes {', '.join(numbers)}.")
     return out

@@ -27,8 +27,9 @@ class Note:
     quote: str
 
     def reference(self) -> str:
-        """Title, publisher or 'not stated', date or 'not stated', and the URL where there is one."""
-        out = f"“{self.title}”, {self.publisher}, {self.published}"
+        """The source's one full form (as `SourceMeta.reference` writes it: title, publisher or
+        'not stated', date or 'not stated'), then the URL where there is one."""
+        out = f"{self.title}, {self.publisher}, {self.published}"
         return out + (f", {self.url}" if self.url else "")
 
 

@@ -7,6 +7,7 @@ appears it is inside that source's one full reference (title, publisher, date).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from datetime import date
@@ -87,3 +88,17 @@ def test_sources_page_names_sources_only_by_short_name_or_full_reference(ds, tab
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     texts += [str(o) for s in at.selectbox for o in s.options]
     assert stray_titles(ds, " ".join(texts)) == []
+
+
+def test_a_briefs_notes_and_source_list_name_sources_by_their_full_reference(ds):
+    from geo.brief import feature_brief, topic_brief
+    from geo.briefpdf import brief_html
+
+    for brief in (feature_brief(ds, "gabd-rimdan-crossing", ON), topic_brief(ds, "energy", ON)):
+        assert brief.notes
+        # The images' own pixels do not matter here, only the words around them.
+        brief.images = [dataclasses.replace(i, png=b"\x89PNG") for i in brief.images]
+        for note in brief.notes:
+            assert note.reference().startswith(ds.sources[note.source].meta.reference())
+        # The written document (as the PDF lays it out) names no title any other way.
+        assert stray_titles(ds, brief_html(brief)) == []
