@@ -53,11 +53,24 @@ def distance_to_line_km(point: BaseGeometry, line: BaseGeometry) -> float:
     return distance_km((point.y, point.x), (nearest.y, nearest.x))
 
 
+# Each feature's length, worked out once: the panel states it on every click on a line.
+_LENGTHS: dict[int, tuple[Feature, float | None]] = {}
+
+
 def measured_length_km(feature: Feature) -> float | None:
     """The geodesic length of a line feature, None for points and areas."""
-    if feature.geometry["type"] not in ("LineString", "MultiLineString"):
-        return None
-    return round(geodesic_km(shape(feature.geometry)), 1)
+    known = _LENGTHS.get(id(feature))
+    if known is not None and known[0] is feature:
+        return known[1]
+    length = (
+        round(geodesic_km(shape(feature.geometry)), 1)
+        if feature.geometry["type"] in ("LineString", "MultiLineString")
+        else None
+    )
+    if len(_LENGTHS) > 1000:  # features of datasets loaded before this one
+        _LENGTHS.clear()
+    _LENGTHS[id(feature)] = (feature, length)
+    return length
 
 
 def geometry_problems(geometry: Any) -> list[tuple[str, str]]:

@@ -51,7 +51,7 @@ def geo_lines(geometry: dict[str, Any]) -> tuple[list[float | None], list[float 
 
 def visible(feature: Feature, bounds: Bounds) -> bool:
     west, south, east, north = bounds
-    minx, miny, maxx, maxy = shape(feature.geometry).bounds
+    minx, miny, maxx, maxy = feature.bounds
     return maxx >= west and minx <= east and maxy >= south and miny <= north
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from shapely.geometry import shape
 
 from geo.sources import normalise
 from geo.vocabulary import (
@@ -302,6 +304,12 @@ class Feature:
     @property
     def id(self) -> str:
         return self.props.id
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """West, south, east and north of its geometry, worked out once (every map click asks
+        which features an image of the view would draw)."""
+        return tuple(shape(self.geometry).bounds)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
