@@ -1,7 +1,8 @@
 """The map: a folium.Map of the atlas's layers, drawn with nothing but self-served Leaflet.
 
 This module assembles the map: basemaps, the features as GeoJSON with their escaped popups and
-tooltips; the selection's halo is drawn by the map's own script (Halo). The Leaflet elements live in geo/mapelements.py, the style
+tooltips; the selection's halo is drawn by the map's own script (Halo). The Leaflet elements
+live in geo/mapelements.py and geo/mapsync.py (those that speak with the page), the style
 tables (and the legend made from them) in geo/mapstyle.py, the view maths beside the layers
 in geo/layers.py.
 """
@@ -18,7 +19,7 @@ from geo.citations import citation_href
 from geo.claims import disagreements_about_feature
 from geo.kinds import symbol_css
 from geo.layers import bounds_of, opening_features, view_for
-from geo.mapelements import AtlasGeoJson, Chooser, Halo, InstantClick, Legend, ViewAddress
+from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend
 from geo.mapstyle import (
     KIND_COLOUR,
     POINT_STACK,
@@ -29,6 +30,7 @@ from geo.mapstyle import (
     line_style,
     point_symbol,
 )
+from geo.mapsync import InstantClick, ViewAddress
 from geo.models import Dataset, Feature
 from geo.sources import normalise
 from geo.text import h

@@ -104,7 +104,7 @@ def focus_to_query(focus: str | None) -> dict[str, str]:
 
 
 # The map's view (?view=<lat>,<lon>,<zoom>) is kept apart from MapState: the map's own script
-# writes it into the address as the reader pans (geo/mapelements.py, ViewAddress), and the page
+# writes it into the address as the reader pans (geo/mapsync.py, ViewAddress), and the page
 # reads it only to open a shared link or to come back to the map as it was left.
 VIEW_ZOOM = (4.0, 14.0)  # the live map's own zoom limits
 VIEW_LAT = (-85.0, 85.0)  # Web Mercator's

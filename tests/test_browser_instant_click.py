@@ -1,7 +1,7 @@
 """A click leaves the map at once: the panel does not wait for streamlit-folium's debounce.
 
 streamlit-folium's frontend sends a click 250 ms late (a debounce in its bundle). The map's own
-script (`InstantClick` in geo/mapelements.py) sends the same value at once. These tests hold
+script (`InstantClick` in geo/mapsync.py) sends the same value at once. These tests hold
 every 250 ms timer of the map's frame, so the debounced send cannot happen at all while the
 panel is awaited: the panel can only come from the immediate send. Then they let the held
 timers run and check that the late send changes nothing the reader chose.
