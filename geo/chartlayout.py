@@ -30,13 +30,20 @@ def text_px(text: str, size: float) -> float:
 
 
 def wrap_px(text: str, width_px: float, size: float) -> list[str]:
-    """`text` in lines no wider than `width_px` at `size` px, broken between words."""
+    """`text` (plain, no markup) in lines no wider than `width_px` at `size` px, broken between
+    words; a word wider than a line on its own (a long address) is broken inside it."""
     lines: list[str] = []
     for word in text.split():
         if lines and text_px(f"{lines[-1]} {word}", size) <= width_px:
             lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+            continue
+        while len(word) > 1 and text_px(word, size) > width_px:
+            cut = max(
+                1, next(n for n in range(len(word), 0, -1) if text_px(word[:n], size) <= width_px)
+            )
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     return lines
 
 
@@ -87,20 +94,20 @@ def cited_figure(
     *,
     width: int | None = EXPORT_SIZE[0],
     height: int = EXPORT_SIZE[1],
-    screen_width: int = 640,
 ) -> go.Figure:
     """The chart with its sources, what its values are, and both dates drawn in, so the citation
     travels with any copy.
 
     Margins, legend and the source block are laid out from measured text widths so that no
     label is cut and the legend never runs into the source block. The export size is the
-    default; the page passes `width=None` to fill its column, wrapping for `screen_width` px.
+    default; `width=None` gives the chart as the page shows it (`screen_figure`), whose sources
+    and dates are the page's captions under it.
     """
     fig = go.Figure(chart.figure)
     if width is None:
         return screen_figure(fig, height)
-    size = 14 if width else 12
-    full_width = width or screen_width
+    size = 14
+    full_width = width
     labels = category_labels(fig)
     left = 80
     if labels:
@@ -108,7 +115,7 @@ def cited_figure(
     right = 40
     plot_width = full_width - left - right
     # The source block starts 20 px from the image's left edge, not the plot's.
-    block_width = full_width - 40 if width else screen_width - left - 20
+    block_width = full_width - 40
     lines = wrap_px(source_line(ds, chart), block_width, size)
     if chart.note:
         lines += wrap_px("Note: " + chart.note, block_width, size)
@@ -137,7 +144,7 @@ def cited_figure(
     )
     fig.update_xaxes(automargin=False)
     fig.update_yaxes(automargin=False)
-    x = -(left - 20) / plot_width if width else 0
+    x = -(left - 20) / plot_width
     fig.add_annotation(
         text="<br>".join(plot(line) for line in lines), xref="paper", yref="paper", x=x,
         y=-(axis_px + legend_px + 16) / plot_height, xanchor="left", yanchor="top", showarrow=False,

@@ -5,7 +5,8 @@ left out, and everything valid is kept, so the app can keep serving it.
 
 The shape: one `Loader` owns the problems and what the checks share (the documents' texts,
 the ids declared); one small check per kind of record, listed in `TABLES`; and a frozen
-`Dataset` built at the end from what passed. A new kind of record is one check and one row.
+`Dataset` built at the end from what passed. A new kind of record is its model, a field of
+`Dataset` (with its entry in the id index and in `Dataset.citations`), one check and one row.
 """
 
 from __future__ import annotations
@@ -248,7 +249,11 @@ def read_table(ld: Loader, table: Table) -> list:
         ld.known[table.kind] = set()
         return []
     data = read_json(path, ld.root, ld.problems)
-    if data is None:
+    if not (isinstance(data, dict) and isinstance(data.get(table.kind), list)):
+        # Unreadable, or no list of records in it: its one problem says so (below, for the
+        # latter), and the links into it are not each named again.
+        if data is not None:
+            list(records(data, table.kind, ld.file(table.file), ld.problems))
         ld.known[table.kind] = None
         return []
     declared: set[str] = set()
@@ -346,7 +351,7 @@ def read_context(ld: Loader) -> dict:
         "the basemap outlines",
     )
     if not isinstance(context, dict):
-        return {}
+        context = {}  # its problem is listed; the names below are still drawn
     for c in context.get("features", []):
         try:
             pt = shape(c["geometry"]).representative_point()

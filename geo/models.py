@@ -378,12 +378,12 @@ class Dataset:
 
     def record(self, kind: str, record_id: str) -> Any | None:
         """The record of this kind ("feature", "figure", "event", "disagreement", "claim")
-        with this id, or None."""
-        return self._index[kind].get(record_id)
+        with this id, or None (also for an id that is not text, as a crafted message may send)."""
+        return self._index[kind].get(record_id) if isinstance(record_id, str) else None
 
     def feature(self, feature_id: str) -> Feature | None:
-        """Return the feature with this id, or None."""
-        return self._index["feature"].get(feature_id)
+        """Return the feature with this id, or None (also for an id that is not text)."""
+        return self._index["feature"].get(feature_id) if isinstance(feature_id, str) else None
 
     def citations(self) -> list[tuple[str, str, Citation]]:
         """Every citation in the data as (record kind, record id, citation)."""

@@ -56,7 +56,7 @@ def zip_all(ds: Dataset, charts: list[Chart]) -> bytes:
 
 
 def on_screen(ds: Dataset, chart: Chart, day: str) -> tuple[go.Figure, bytes]:
-    """A chart as the page shows it (source line drawn in) and its CSV."""
+    """A chart as the page shows it (its sources and dates in the captions under it) and its CSV."""
     figure = cited_figure(ds, chart, date.fromisoformat(day), width=None, height=620)
     return figure, to_csv_bytes(chart_rows(ds, chart), CHART_COLUMNS)
 
