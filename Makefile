@@ -23,11 +23,12 @@ test: setup
 	$(UV) run python -m geo validate
 	$(UV) run pytest
 
-# The inner loop: lint, validator and every test that starts no process and no browser.
+# The inner loop: lint, validator and every test that starts no process and no browser, on
+# every core (the slow tier stays serial: browsers and servers on two cores would race).
 test-fast: setup
 	$(UV) run ruff check .
 	$(UV) run python -m geo validate
-	$(UV) run pytest -m "not slow" -q
+	$(UV) run pytest -m "not slow" -q -n auto
 
 lint: setup
 	$(UV) run ruff check .
