@@ -330,6 +330,10 @@ class Session:
         elif kind == "delta":
             self._delta(msg)
         elif kind == "script_finished":
+            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                # The click's run stopped to rerun the panel's fragments (pages/map.py): the
+                # panel is still to come, so nothing is pruned or judged yet.
+                return
             self._prune()
             self._check_panel()
             self.finished.set()
@@ -390,6 +394,14 @@ class Session:
 
     def _check_panel(self) -> None:
         if self.expect and not self.panel_event.is_set():
+            # Only a panel sent by this click's run counts, never the one left from before.
+            heading = f"h3:{self.expect.name}"
+            if not any(
+                path in self.run_paths
+                for path, (etype, text, _) in self.screen.items()
+                if etype == "heading" and text == heading
+            ):
+                return
             name, quotes = self.shown()
             if name == self.expect.name and quotes == self.expect.quotes:
                 self.panel_event.set()
