@@ -303,10 +303,20 @@ def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click
         nav.get_by_text("Map", exact=True).click()
         frame = map_frame(page)
         # The map reopens where the reader left it (the popup may have panned it south), so
-        # the reader moves it to the next feature first.
-        show(frame, ds.feature("taftan-mirjaveh-crossing"))
-        settled(page)
-        click_feature(page, frame, ds.feature("taftan-mirjaveh-crossing"))
+        # the reader moves it to the next feature first. Under this test's load the map was
+        # once seen back at its reopening view after that move (1 run in 3): the reader moves
+        # it again, up to three times, and the test says how often it had to.
+        taftan = ds.feature("taftan-mirjaveh-crossing")
+        for attempt in range(3):
+            show(frame, taftan)
+            settled(page)
+            try:
+                click_feature(page, frame, taftan, timeout=10_000)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
+                print(f"\nthe map was not where the reader moved it (attempt {attempt + 1})")
 
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
