@@ -156,16 +156,17 @@ def map_report(value: dict) -> dict | None:
 
 
 def render_differences(panel: Panel) -> None:
-    """Where the sources differ about the feature: each version with its quote, side by side."""
+    """Where the sources differ about the feature: each version with its quote, side by side.
+
+    Each version is one element (value, quote, byline): a click's cost grows with the elements
+    its panel sends, on the server and in the browser.
+    """
     for d in panel.differences:
         with st.container(border=True, key=f"panel-differ-{d.id}"):
-            st.markdown(f"**The sources differ: {d.title}**")
-            st.caption(d.kind)
+            st.markdown(f"**The sources differ: {d.title}**\n\n:gray[{d.kind}]")
             for col, v in zip(st.columns(len(d.versions)), d.versions, strict=True):
                 with col:
-                    st.markdown(f"**{v.value}**")
-                    st.markdown(f"> {v.quote}")
-                    st.caption(v.byline)
+                    st.markdown(f"**{v.value}**\n\n> {v.quote}\n\n{v.byline}")
             st.caption(d.note)
 
 
@@ -175,9 +176,7 @@ def render_claims(panel: Panel) -> None:
         return
     with st.expander(f"What else the sources say about it ({len(panel.claims)})"):
         for b in panel.claims:
-            st.markdown(f"**{b.label}**")
-            st.markdown(f"> {b.quote}")
-            st.caption(b.byline)
+            st.markdown(f"**{b.label}**\n\n> {b.quote}\n\n{b.byline}")
 
 
 def render_panel(feature: Feature | None) -> None:
@@ -191,30 +190,34 @@ def render_panel(feature: Feature | None) -> None:
     panel = build_panel(ds, feature)
     with st.container(border=True, key="panel"):
         st.subheader(panel.title)
-        st.markdown(panel.facts)
-        st.markdown(panel.status)
+        # Few elements: each costs the server a message and the browser a drawing.
+        head = [panel.facts, panel.status]
         if panel.differences:
-            st.markdown(
+            head.append(
                 "**The sources differ** on "
                 + "; ".join(d.title for d in panel.differences)
                 + ": each version is shown with its quote below."
             )
+        st.markdown("\n\n".join(head))
         st.caption(panel.precision)
-        if panel.length:
-            st.markdown(panel.length)
-        st.markdown("**In brief**, restating the quotes below (numbers name them):")
-        st.markdown(panel.summary)
-        st.markdown(f"**What the sources say** ({len(panel.quotes)})")
+        st.markdown(
+            "\n\n".join(
+                [
+                    *([panel.length] if panel.length else []),
+                    "**In brief**, restating the quotes below (numbers name them):",
+                    panel.summary,
+                    f"**What the sources say** ({len(panel.quotes)})",
+                ]
+            )
+        )
         # Its own container: the feature's quotes, apart from the claims' and the differences'.
+        # Each quote and its numbered byline are one element.
         with st.container(key="panel-quotes"):
             for q in panel.quotes:
-                st.markdown(f"> {q.text}")
-                st.markdown(f"**\\[{q.number}\\]** {q.byline}")
+                st.markdown(f"> {q.text}\n\n**\\[{q.number}\\]** {q.byline}")
         st.caption(panel.placement)
         if panel.events:
-            st.markdown("**Events**")
-            for line in panel.events:
-                st.markdown(f"- {line}")
+            st.markdown("**Events**\n\n" + "\n".join(f"- {line}" for line in panel.events))
         render_differences(panel)
         render_claims(panel)
         st.download_button(

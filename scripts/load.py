@@ -389,7 +389,8 @@ class Session:
                 # The benchmark's peer has no such container: all its quotes are the feature's.
                 and (not own or any(path[: len(p)] == p for p in own))
             ):
-                quotes.append(fold(text[2:]))
+                # A quote and its byline are one element: the quote ends at the first blank line.
+                quotes.append(fold(text[2:].split("\n\n")[0]))
         return name, quotes
 
     def _check_panel(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -25,14 +23,14 @@ def find(at: AppTest, text: str) -> AppTest:
 
 
 def quotes_shown(at: AppTest) -> list[str]:
-    """The feature's own numbered quotes: each a blockquote followed by its "[n]" byline (the
-    claims and the versions of a disagreement further down are quotes too, without numbers)."""
-    values = [m.value for m in at.markdown]
-    return [
-        v[2:].replace("\\", "")
-        for v, after in itertools.pairwise(values)
-        if v.startswith("> ") and after.startswith("**\\[")
-    ]
+    """The feature's own numbered quotes: each a blockquote and its "[n]" byline in one element
+    (the claims and the versions of a disagreement further down are quotes too, without numbers)."""
+    out = []
+    for m in at.markdown:
+        quote, _, byline = m.value.partition("\n\n")
+        if quote.startswith("> ") and byline.startswith("**\\["):
+            out.append(quote[2:].replace("\\", ""))
+    return out
 
 
 def test_map_page_opens_without_selection():
@@ -149,7 +147,13 @@ def test_panel_lists_the_claims_about_its_feature_and_where_the_sources_differ(d
     at = app()
     find(at, "Chadgi border market")
     assert at.subheader[0].value.replace("\\", "") == "Chadgi border market"
-    quotes = [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("> ")]
+    # Every blockquote in the panel: a claim's label, quote and byline are one element.
+    quotes = [
+        part[2:].replace("\\", "")
+        for m in at.markdown
+        for part in m.value.split("\n\n")
+        if part.startswith("> ")
+    ]
     shown = " ".join(" ".join(q.split()) for q in quotes)
     claims = claims_about_feature(ds, "chadgi-border-market")
     assert claims
