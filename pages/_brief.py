@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from geo.brief import FORMATS, brief_bytes, build
 from geo.briefmodel import file_stem
 from geo.models import Dataset
+from pages._shared import download
 
 
 def brief_downloads(ds: Dataset, *, feature: str | None = None, topic: str | None = None) -> None:
@@ -27,16 +29,21 @@ def brief_downloads(ds: Dataset, *, feature: str | None = None, topic: str | Non
     # One under the other, as the panel's other download: side by side, a 320 px panel cut
     # their labels to "Download a bri…".
     for suffix in FORMATS:
-        st.download_button(
+        # Through the page's download helper: if a brief cannot be made, the reader reads why
+        # under its button, in the atlas's words.
+        download(
+            st,
             labels[suffix],
-            data=lambda suffix=suffix: brief_bytes(
-                build(ds, feature=feature, topic=topic, on=date.today()),
-                suffix,
-                images_missing_ok=True,
-            ),
+            partial(_brief, ds, feature, topic, suffix),
+            what=f"The brief ({'Word' if suffix == '.docx' else 'PDF'})",
+            key=f"brief-{suffix[1:]}-{subject}",
             file_name=file_stem(subject, date.today()) + suffix,
             mime=FORMATS[suffix][0],
-            key=f"brief-{suffix[1:]}-{subject}",
             help=help_text,
-            on_click="ignore",
         )
+
+
+def _brief(ds: Dataset, feature: str | None, topic: str | None, suffix: str) -> bytes:
+    return brief_bytes(
+        build(ds, feature=feature, topic=topic, on=date.today()), suffix, images_missing_ok=True
+    )

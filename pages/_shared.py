@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.chartlayout import EXPORT_SIZE, cited_figure
 from geo.charts import Chart
+from geo.credits import file_name
 from geo.csvsafe import csv_bytes
 from geo.dataset import data_dir, load_dataset
 from geo.io import data_signature
@@ -164,13 +165,14 @@ def table(frame: pd.DataFrame, name: str, caption: str = "this table") -> None:
     starts with = + - @ as is, which a spreadsheet runs as a formula.
     """
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button(
+    download(
+        st,
         f"Download {caption} (CSV)",
-        data=lambda: table_csv(frame),
-        file_name=f"iran-pakistan-atlas-{name}.csv",
-        mime="text/csv",
+        lambda: table_csv(frame),
+        what=f"The CSV of {caption}",
         key=f"table-csv-{name}",
-        on_click="ignore",
+        file_name=file_name(name, dataset(), list(dataset().sources), "csv"),
+        mime="text/csv",
     )
 
 
@@ -248,14 +250,15 @@ def download(
 
 def sources_csv_button(ds: Dataset) -> None:
     """The sources' metadata as the atlas's formula-safe CSV (beside the cards on two pages)."""
-    st.download_button(
+    download(
+        st,
         "Download the sources table (CSV)",
-        data=lambda: table_csv(sources_frame(ds)),
-        file_name="iran-pakistan-atlas-sources.csv",
-        mime="text/csv",
+        lambda: table_csv(sources_frame(ds)),
+        what="The sources table's CSV",
         key="table-csv-sources",
+        file_name=file_name("sources", ds, list(ds.sources), "csv"),
+        mime="text/csv",
         help="Formula-safe: no cell starts a spreadsheet formula.",
-        on_click="ignore",
     )
 
 

@@ -10,7 +10,14 @@ import streamlit as st
 from geo.export import pack_name, pack_zip
 from geo.text import md
 from geo.vocabulary import KIND_LABEL, PRECISION_MEANING
-from pages._shared import dataset, problem_banner, source_cards, sources_csv_button, table
+from pages._shared import (
+    dataset,
+    download,
+    problem_banner,
+    source_cards,
+    sources_csv_button,
+    table,
+)
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -33,13 +40,14 @@ c[2].metric("Figures", len(ds.figures))
 c[3].metric("Events", len(ds.events))
 c[4].metric("Citations", len(ds.citations()))
 
-st.download_button(
+download(
+    st,
     "Download the data pack (ZIP: layers.geojson, figures.csv, events.csv, sources and README)",
-    data=lambda: pack_zip(ds, date.today()),
+    lambda: pack_zip(ds, date.today()),
+    what="The data pack",
+    key="data-pack",
     file_name=pack_name(ds),
     mime="application/zip",
-    key="data-pack",
-    on_click="ignore",
 )
 
 st.header("Whose word is it")

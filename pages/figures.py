@@ -93,13 +93,15 @@ def show_chart(chart: Chart, figure: go.Figure, csv_data: bytes) -> None:
             explain=False,  # said once, at the top of the page
             report=st,  # under the row of buttons, not in a narrow column
         )
-        cols[1].download_button(
+        download(
+            cols[1],
             "Download CSV",
-            data=csv_data,
+            lambda csv_data=csv_data: csv_data,
+            what="This chart's CSV",
+            key=f"csv-{chart.id}",
             file_name=file_name(chart.id, ds, chart.source_ids(), "csv"),
             mime="text/csv",
-            key=f"csv-{chart.id}",
-            on_click="ignore",
+            report=st,
         )
         for col, fmt, mime in (
             (cols[2], "svg", "image/svg+xml"),
@@ -129,7 +131,7 @@ download(
     lambda: zip_all(ds, charts),
     what="The ZIP of all charts",
     key="zip-all",
-    file_name="iran-pakistan-atlas-charts.zip",
+    file_name=file_name("charts", ds, sorted({s for c in charts for s in c.source_ids()}), "zip"),
     mime="application/zip",
     needs_browser=True,
     explain=False,

@@ -220,16 +220,17 @@ def render_panel(feature: Feature | None) -> None:
             st.markdown("**Events**\n\n" + "\n".join(f"- {line}" for line in panel.events))
         render_differences(panel)
         render_claims(panel)
-        st.download_button(
+        download(
+            st,
             "Download this feature's data (ZIP)",
             # Built only when asked for: a click on the map costs nothing for it.
-            data=lambda: pack_zip(ds, date.today(), [feature.id]),
+            lambda: pack_zip(ds, date.today(), [feature.id]),
+            what="This feature's data",
+            key="feature-pack",
             file_name=pack_name(ds, [feature.id]),
             mime="application/zip",
-            key="feature-pack",
             help="Its geometry, every quote with its source, the events that name it and the "
             "full text of each source it cites; a README says whose word each field is.",
-            on_click="ignore",
         )
         brief_downloads(ds, feature=feature.id)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.citations import highlighted_html, passages
-from geo.credits import short
+from geo.credits import file_name, short
 from geo.params import int_param
 from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes
 from geo.sources import search
@@ -17,7 +17,7 @@ from geo.text import h, md
 from geo.urlstate import focus_from_query, focus_to_query, id_notice
 from geo.vocabulary import DISAGREEMENT_LABEL
 from pages import _state
-from pages._shared import dataset, problem_banner, source_cards, sources_csv_button
+from pages._shared import dataset, download, problem_banner, source_cards, sources_csv_button
 from patches import leave_pages_folder_mode
 
 leave_pages_folder_mode()  # a shared link as the first request: run inside app.py
@@ -135,16 +135,15 @@ with tab_disagree:
         "the features it concerns."
     )
     if ds.disagreements:
-        st.download_button(
+        download(
+            st,
             "Download the disagreements (CSV)",
-            data=lambda: to_csv_bytes(
-                disagreement_rows(ds, ds.disagreements), DISAGREEMENT_COLUMNS
-            ),
-            file_name="iran-pakistan-atlas-disagreements.csv",
-            mime="text/csv",
+            lambda: to_csv_bytes(disagreement_rows(ds, ds.disagreements), DISAGREEMENT_COLUMNS),
+            what="The disagreements' CSV",
             key="table-csv-disagreements",
+            file_name=file_name("disagreements", ds, list(ds.sources), "csv"),
+            mime="text/csv",
             help="Each version's source and quote, and the kind; formula-safe.",
-            on_click="ignore",
         )
     else:
         st.info("The data lists no matter on which the sources differ.")

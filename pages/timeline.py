@@ -193,14 +193,18 @@ def event_download_row(ds: Dataset) -> None:
             "Download PNG", data=b"", key="png-timeline", disabled=True,
             help="No events pass the filters: there is nothing to draw.",
         )  # fmt: skip
-    cols[1].download_button(
+    listed = events + undated
+    download(
+        cols[1],
         "Download CSV",
-        data=to_csv_bytes(event_rows(ds, events + undated), EVENT_COLUMNS),
-        file_name="iran-pakistan-atlas-events.csv",
-        mime="text/csv",
+        lambda: to_csv_bytes(event_rows(ds, listed), EVENT_COLUMNS),
+        what="The events' CSV",
         key="csv-timeline",
-        on_click="ignore",
-    )
+        file_name=file_name("events", ds, sorted({c.source for e in listed for c in e.citations}),
+                            "csv"),
+        mime="text/csv",
+        report=st,
+    )  # fmt: skip
 
 
 event_download_row(ds)
