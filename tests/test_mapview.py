@@ -180,3 +180,22 @@ def test_citation_href_is_stable_and_url_safe(ds):
         Citation(source=c.source, quote="  " + c.quote.replace(" ", "\n") + " ")
     )
     assert re.fullmatch(r"/sources\?source=[a-z0-9-]+&cite=[0-9a-f]{10}", citation_href(c))
+
+
+def test_the_caption_under_the_map_and_its_legend_say_the_same_dash_rule(ds):
+    """Issue 22: the caption said dashed = approved or planned while the legend said dotted =
+    planned or proposed. Both now come from one table; a pattern named in one with other
+    statuses than in the other fails here."""
+    import html as html_lib
+
+    from geo.mapstyle import DASH_NAME, dash_rule, legend_html
+
+    legend = html_lib.unescape(re.sub(r"<[^>]+>", " ", legend_html(ds)))
+    caption = dash_rule().lower()
+    for name in DASH_NAME.values():
+        in_legend = re.search(rf"{re.escape(name)}:\s*([^\n]+?)\s{{2,}}", legend + "  ")
+        assert in_legend, name
+        statuses = [s.strip() for s in re.split(r" / | or ", in_legend.group(1)) if s.strip()]
+        said = re.search(rf"{re.escape(name.lower())} lines (?:mean )?([^,.]+)", caption)
+        assert said, name
+        assert statuses == [s.strip() for s in said.group(1).split(" or ")], name

@@ -127,3 +127,24 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
     assert wait_gone(frozen)  # the frozen browser was killed, not left behind
     assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     assert set(browser_pids()).isdisjoint(frozen)
+
+
+def test_a_chart_pdf_is_titled_after_its_chart_and_compressed(ds):
+    """Issue 22: a chart PDF's title was "Kaleido-fier" and a bar chart PDF weighed 1.2 MB."""
+    import io
+
+    from pypdf import PdfReader
+
+    from geo.chartlayout import EXPORT_SIZE, cited_figure
+    from geo.charts import build_charts
+
+    chart = next(c for c in build_charts(ds) if c.id == "trade")
+    fig = cited_figure(ds, chart, __import__("datetime").date(2026, 12, 1))
+    raw = pngexport._render(fig, *EXPORT_SIZE, 1.0, fmt="pdf", persistent=True, timeout=None)
+    pdf = render_image(fig, *EXPORT_SIZE, fmt="pdf", title=chart.title)
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta.title == chart.title
+    assert "kaleido" not in (meta.title or "").lower()
+    # The compressed file is well under the raw one (about half), never over 600 KB.
+    assert len(pdf) < 0.8 * len(raw), (len(pdf), len(raw))
+    assert len(pdf) < 600_000, len(pdf)
