@@ -371,10 +371,27 @@ def cagr(baseline: float, target: float, years: int) -> float:
     return (target / baseline) ** (1 / years) - 1
 
 
+def yearly_targets(targets: list[Figure]) -> list[Figure]:
+    """The targets whose source states them as a year's trade (`period` "annual", which the
+    loader checks against the quote). The growth chart's axis is per year, so only these may
+    be drawn and credited on it; a pledge with no period stated is not a yearly target."""
+    return [t for t in targets if t.period == "annual"]
+
+
 def growth_chart(
     ds: Dataset, baseline: Figure, baseline_year: int, target: Figure, target_year: int
 ) -> Chart:
-    """The path of compound growth from a chosen baseline to the target."""
+    """The path of compound growth from a chosen baseline to the target.
+
+    The target must be one its source states per year (see `yearly_targets`): the chart plots
+    it on a per-year axis and credits its source by name, which would put words in the
+    mouth of a source that states no period.
+    """
+    if target.period != "annual":
+        raise ValueError(
+            f"target {target.id!r} states no yearly period, so it cannot be drawn or credited "
+            "as a year's trade"
+        )
     rate = cagr(baseline.value, target.value, target_year - baseline_year)
     years = list(range(baseline_year, target_year + 1))
     values = [baseline.value * (1 + rate) ** (y - baseline_year) for y in years]

@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.asof import as_of_sources
 from geo.chartlayout import cited_figure
-from geo.charts import Chart, build_charts, cagr, growth_chart, metric
+from geo.charts import Chart, build_charts, cagr, growth_chart, metric, yearly_targets
 from geo.credits import basis_line, file_name, short, source_line
 from geo.export import sources_text
 from geo.models import Dataset
@@ -144,7 +144,10 @@ for item in ready:
 st.header("Growth calculator")
 current = metric(ds, "bilateral_trade_current")
 targets = metric(ds, "bilateral_trade_target")
-if current and targets:
+# Only a target whose source states it per year may stand on the calculator's per-year axis
+# and be credited there (Rasanah's pledge states no period; TMP's says "annual").
+yearly = yearly_targets(targets)
+if current and yearly:
     st.caption(
         "How fast would trade have to grow to reach the target? The sources do not say which year "
         "their current figures stand for, so nothing is assumed: choose the baseline, its year and "
@@ -180,7 +183,7 @@ if current and targets:
         key="growth_target_year",
     )
     target_values = {t.value for t in targets}
-    target = targets[0]
+    target = yearly[0]
     # Each source's own words on the period: a target one source states "a year" and another
     # states with no period is not "both state it".
     st.markdown(
@@ -197,7 +200,9 @@ if current and targets:
                 )
                 for t in targets
             )
-            + ". The calculator reads the target as a year's trade."
+            + ". The calculator uses the figure of "
+            + short(ds, target.citation.source)
+            + ", which states it as a year's trade."
         )
     )
     if baseline_id and baseline_year and target_year:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -12,8 +13,8 @@ import pytest
 from PIL import Image
 
 from geo.chartlayout import EXPORT_SIZE, cited_figure
-from geo.charts import build_charts, cagr, growth_chart, metric
-from geo.credits import source_line
+from geo.charts import build_charts, cagr, growth_chart, metric, yearly_targets
+from geo.credits import short, source_line
 from geo.dataset import load_dataset
 from geo.layers import measured_length_km
 from geo.pngexport import ExportUnavailable, render_image
@@ -132,11 +133,34 @@ def test_cagr_rejects_what_has_no_answer(baseline, years):
 
 def test_growth_chart_path_reaches_the_target(ds):
     baseline = metric(ds, "bilateral_trade_current")[0]
-    target = metric(ds, "bilateral_trade_target")[0]
+    target = yearly_targets(metric(ds, "bilateral_trade_target"))[0]
     c = growth_chart(ds, baseline, 2024, target, 2030)
     ys = c.figure.to_dict()["data"][0]["y"]
     assert ys[0] == pytest.approx(2.0) and ys[-1] == pytest.approx(10.0)
     assert c.derived[0]["value"] == pytest.approx(30.77)
+
+
+YEARLY_WORDS = re.compile(r"\b(annual|annually|a year|per year|each year|yearly)\b", re.I)
+
+
+def test_growth_chart_credits_only_a_source_whose_quote_states_a_yearly_target(ds):
+    """The growth chart draws the target on a per-year axis and names its source: that
+    source's own quote must state the period (Rasanah's pledge of "$10 billion" does not)."""
+    baseline = metric(ds, "bilateral_trade_current")[0]
+    targets = metric(ds, "bilateral_trade_target")
+    chosen = yearly_targets(targets)
+    assert chosen, "no source states the trade target per year"
+    c = growth_chart(ds, baseline, 2024, chosen[0], 2030)
+    label = next(a.text for a in c.figure.layout.annotations if a.text.startswith("target"))
+    credited = [t for t in targets if short(ds, t.citation.source) in label]
+    assert credited, label
+    for t in credited:
+        assert YEARLY_WORDS.search(t.citation.quote), (label, t.citation.quote)
+    # A target whose quote states no period is refused, not drawn and credited as yearly.
+    for t in targets:
+        if not YEARLY_WORDS.search(t.citation.quote):
+            with pytest.raises(ValueError, match="no yearly period"):
+                growth_chart(ds, baseline, 2024, t, 2030)
 
 
 def test_cited_figure_draws_title_source_line_and_date(ds):

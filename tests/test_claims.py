@@ -80,6 +80,60 @@ def test_disagreements_by_topic_and_feature_follow_their_links(ds):
     assert all("ip-gas-pipeline-pakistan-leg" in d.features for d in on_leg)
 
 
+# The examples issue 19 names as missing, each pinned by words of its quote and its source:
+# a claim or disagreement dropped from the data, or its quote cut, fails here by name.
+ISSUE_CLAIMS = [
+    ("complex-partnership", "Joint patrols and fencing along the border"),
+    ("complex-partnership", "Intelligence sharing on militant activity"),
+    ("ips-insights-yamin", "between the Frontier Corps and the Iranian Revolutionary Guards"),
+    ("complex-partnership", "Launch of barter trade agreements"),
+    ("ips-insights-yamin", "barter trade frameworks"),
+    ("complex-partnership", "Iran exports to Pakistan:"),
+    ("complex-partnership", "Pakistan exports to Iran:"),
+    ("tmp-rising-ties", "There is a trade deficit issue"),
+    ("rasanah-pezeshkian-visit", "until the US sanctions are lifted"),
+    (
+        "rasanah-pezeshkian-visit",
+        "China remains the largest trading partner for both Iran and Pakistan",
+    ),
+    ("rasanah-pezeshkian-visit", "China-Pakistan Economic Corridor (CPEC)"),
+    ("rasanah-pezeshkian-visit", "China–Pakistan–Iran trade and energy corridor"),
+    ("tmp-rising-ties", "linking the port of Gwadar and Karachi"),
+    ("ips-insights-yamin", "(locally known as Irani diesel)"),
+    ("rasanah-pezeshkian-visit", "US Secretary of State Marco Rubio"),
+    ("complex-partnership", "Shanghai Cooperation Organization (SCO)"),
+]
+ISSUE_DISAGREEMENTS = [
+    (
+        ("rasanah-pezeshkian-visit", "strained in recent years"),
+        ("complex-partnership", "relations are growing stronger"),
+    ),
+    (
+        ("ips-insights-yamin", "operating at Gabd, Mand, and Chadgi"),
+        ("rasanah-pezeshkian-visit", "the Chadgi–Kouhak crossing"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "words"), ISSUE_CLAIMS, ids=[w for _, w in ISSUE_CLAIMS])
+def test_each_claim_the_issue_names_is_recorded(ds, source, words):
+    quotes = [fold(c.citation.quote) for c in ds.claims if c.citation.source == source]
+    assert any(fold(words) in q for q in quotes), f"no {source} claim quotes {words!r}"
+
+
+@pytest.mark.parametrize("pair", ISSUE_DISAGREEMENTS, ids=[p[0][1] for p in ISSUE_DISAGREEMENTS])
+def test_each_disagreement_the_issue_names_is_recorded_with_both_versions(ds, pair):
+    def quotes(d):
+        return [(v.citation.source, fold(v.citation.quote)) for v in d.versions]
+
+    found = [
+        d
+        for d in ds.disagreements
+        if all(any(s == src and fold(w) in q for s, q in quotes(d)) for src, w in pair)
+    ]
+    assert found, f"no disagreement sets {pair[0]!r} against {pair[1]!r}"
+
+
 def test_a_claim_with_a_topic_twice_is_refused(data_copy):
     claims = json.loads((data_copy / "claims.json").read_text())
     claims["claims"][0]["topics"] = ["border", "border"]
