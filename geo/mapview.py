@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import folium
+from folium.map import FitBounds
 
 from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
@@ -274,4 +275,10 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         m.fit_bounds(
             [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)
         )
+        # At once, not animated: streamlit-folium moves the map to the view the page asks for
+        # (a shared link's feature, the view the reader left) in the same instant, without
+        # animation, and the fit's zoom animation, queued for the next frame, then undid it.
+        next(c for c in reversed(m._children.values()) if isinstance(c, FitBounds)).options[
+            "animate"
+        ] = False
     return m
