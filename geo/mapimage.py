@@ -71,6 +71,7 @@ class MapImage:
     labels: list[Placed] | None = None  # every name drawn, with its box in image px
     left_out: list[Label] | None = None  # names that fitted nowhere
     obstacles: list[Box] | None = None  # symbols and furniture no name may cover
+    inset: Box | None = None  # the locator inset, in image px
 
 
 def map_file(
@@ -360,7 +361,7 @@ def map_figure(
     fig.update_layout(annotations=notes)
     latest = data_date(ds, source_ids)
     return MapImage(fig, kinds, marks, source_ids, shown, latest, bounds, placed, left_out,
-                    obstacles)  # fmt: skip
+                    obstacles, inset)  # fmt: skip
 
 
 LABEL_STYLE = {

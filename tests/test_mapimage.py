@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import date
 
@@ -208,3 +209,60 @@ def test_the_image_draws_each_kind_as_the_one_style_table_says(ds):
     dashed = {t.line.dash for t in drawn if t.mode == "lines" and t.line.dash != "solid"}
     assert dashed <= {"dash", "dot"} and dashed, dashed
     assert {s for s, d in STATUS_DASH.items() if d} >= {"planned", "approved"}
+
+
+WIDE = (53.0, 21.0, 72.0, 36.0)  # wider than the inset's region east to west
+
+
+def test_the_inset_draws_the_view_as_a_straight_box_cut_to_the_inset(ds):
+    from geo.mapbase import REGION
+    from geo.mapframe import STEP
+
+    (box,) = [t for t in map_figure(ds, bounds=WIDE, on=ON).figure.data if t.meta == "inset-view"]
+    edges, edge = [], []
+    for lon, lat in zip(box.lon, box.lat, strict=True):
+        if lon is None:
+            edges.append(edge)
+            edge = []
+        else:
+            assert REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3], (lon, lat)
+            edge.append((lon, lat))
+    # The view runs past the region east and west: only its north and south edges are drawn,
+    # each along one parallel with a point at least every STEP degrees.
+    assert len(edges) == 2
+    for edge in edges:
+        assert len({lat for _, lat in edge}) == 1
+        assert max(b[0] - a[0] for a, b in itertools.pairwise(edge)) <= STEP + 1e-9
+    # A view over the whole region would only frame the inset in red: no box at all.
+    everything = map_figure(ds, bounds=(45.0, 15.0, 80.0, 42.0), on=ON)
+    assert not any(t.meta == "inset-view" for t in everything.figure.data)
+
+
+def test_the_inset_box_renders_straight_and_inside_the_inset(ds):
+    from geo.pngexport import render_image
+
+    image = map_figure(ds, bounds=WIDE, on=ON)
+    png = Image.open(io.BytesIO(render_image(image.figure, *MAP_SIZE))).convert("RGB")
+    inset = image.inset
+    near = (int(inset.x0) - 15, int(inset.y0) - 15, int(inset.x1) + 15, int(inset.y1) + 15)
+    red = [
+        (x, y)
+        for x in range(near[0], near[2])
+        for y in range(near[1], near[3])
+        if _close(png.getpixel((x, y)), (0xC0, 0x39, 0x2B))
+    ]
+    assert red, "the view's box is drawn"
+    assert all(inset.x0 - 1 <= x <= inset.x1 + 1 and inset.y0 - 1 <= y <= inset.y1 + 1
+               for x, y in red)  # fmt: skip
+    # Two straight edges: their red pixels lie in two bands a few px tall, not in arcs.
+    rows = sorted({y for _, y in red})
+    bands = [[rows[0]]]
+    for y in rows[1:]:
+        if y - bands[-1][-1] > 1:
+            bands.append([])
+        bands[-1].append(y)
+    assert len(bands) == 2 and all(b[-1] - b[0] <= 3 for b in bands), bands
+
+
+def _close(rgb: tuple[int, int, int], want: tuple[int, int, int]) -> bool:
+    return sum(abs(a - b) for a, b in zip(rgb, want, strict=True)) < 60
