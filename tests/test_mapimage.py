@@ -13,7 +13,17 @@ from PIL import Image
 from geo.asof import as_of, readable_date
 from geo.credits import BOUNDARY_NOTE
 from geo.failure import failure_file
-from geo.labels import Box, Label, overlapping, place_labels, text_size
+from geo.labels import (
+    Box,
+    Label,
+    Lines,
+    Stroke,
+    free_of_lines,
+    overlapping,
+    place_labels,
+    text_size,
+)
+from geo.mapframe import Frame, layout
 from geo.mapimage import MAP_SIZE, map_figure, map_file, map_file_name
 from geo.urlstate import MapView, view_from_query, view_to_query
 
@@ -46,6 +56,42 @@ def test_no_name_overlaps_another_or_covers_a_symbol_or_the_furniture(ds, view):
     named = {p.label.key for p in image.labels}
     points = [f for f in image.features if f.geometry["type"] == "Point"]
     assert {f"feature:{f.id}" for f in points} <= named
+    # A name's box hides the stretch of line under it (the railway out of Taftan, the border
+    # beside Chadgi and Saravan): it covers a line only where, when it was placed, every
+    # position left to it covered one.
+    frame = Frame(image.bounds, *layout(VIEWS[view].get("size", MAP_SIZE))[:2]).box()
+    for i, placed in enumerate(image.labels):
+        if image.lines.under(placed.box):
+            taken = image.obstacles + [p.box for p in image.labels[:i]]
+            free = free_of_lines(placed.label, taken, frame, image.lines)
+            assert free is None, (placed.label.key, placed.box, "was free:", free)
+
+
+@pytest.mark.parametrize(("view", "before"), [("opening", 25), ("gabd cluster", 9)])
+def test_names_cover_fewer_lines_than_when_lines_were_not_avoided(ds, view, before):
+    # `before`: line crossings by name boxes when placement ignored lines. The names the audit
+    # saw on lines are now clear of them.
+    image = map_figure(ds, on=ON, **VIEWS[view])
+    covering = {p.label.key: image.lines.under(p.box) for p in image.labels}
+    assert sum(covering.values()) <= 1 < before
+    for key in ("feature:taftan-mirjaveh-crossing", "feature:chadgi-border-market",
+                "town:Saravan", "feature:gabd-rimdan-crossing"):  # fmt: skip
+        assert covering.get(key, 0) == 0, key
+
+
+def test_a_name_moves_off_a_line_when_it_can_and_covers_the_fewest_when_it_cannot():
+    # A line running right from the symbol, like the railway east of Taftan.
+    rail = Lines([Stroke(((400, 300), (700, 300)), 4)])
+    label = Label("feature:t", "Taftan", 400, 300, radius=7)
+    symbol = Box(393, 293, 407, 307)
+    (placed,), _ = place_labels([label], [symbol], Box(0, 0, 800, 600), rail)
+    assert not rail.under(placed.box) and placed.box.x1 <= 393  # left of the symbol, not on it
+    assert rail.under(Box(410, 290, 460, 310)) == 1 and rail.under(Box(410, 320, 460, 340)) == 0
+    # Lines every way round: still named, over as few lines as any position allows.
+    star = Lines([Stroke(((400, 300), (400 + dx * 300, 300 + dy * 300)), 4)
+                  for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy])  # fmt: skip
+    (placed,), left_out = place_labels([label], [symbol], Box(0, 0, 800, 600), star)
+    assert left_out == [] and star.under(placed.box) == 1
 
 
 def test_each_name_is_measured_in_the_font_it_is_drawn_in(ds):
