@@ -30,8 +30,8 @@ from geo.mapbase import (
     geo_lines,
     opening_bounds,
     scale_bar,
+    sea_points,
     visible,
-    water_label,
 )
 from geo.mapframe import (
     LAND,
@@ -292,16 +292,10 @@ def map_figure(
     ]  # fmt: skip
     places = ds.context.get("places", [])
     zoom = frame.zoom()
-    for p in places:
-        props, (lon, lat) = p.get("properties", {}), p["geometry"]["coordinates"][:2]
-        if props.get("kind") == "sea" and west < lon < east and south < lat < north:
-            labels.append(Label(f"sea:{props['name']}", plot(props["name"]), *frame.px(lon, lat),
-                                size=15, leader=False, centred=True))  # fmt: skip
-    if not any(lb.key.startswith("sea:") for lb in labels):
-        water = water_label(ds, land, bounds)
-        if water is not None:
-            labels.append(Label(f"sea:{water[0]}", plot(water[0]), *frame.px(water[1], water[2]),
-                                size=15, leader=False, centred=True))  # fmt: skip
+    labels += [
+        Label(f"sea:{name}", plot(name), *frame.px(lon, lat), size=15, leader=False, centred=True)
+        for name, lon, lat in sea_points(ds, land, bounds)
+    ]
     towns = sorted(
         (p for p in places if p.get("properties", {}).get("kind") == "town"
          and p["properties"].get("min_zoom", 9) <= zoom + 0.5

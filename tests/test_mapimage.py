@@ -312,3 +312,17 @@ def test_the_inset_box_renders_straight_and_inside_the_inset(ds):
 
 def _close(rgb: tuple[int, int, int], want: tuple[int, int, int]) -> bool:
     return sum(abs(a - b) for a, b in zip(rgb, want, strict=True)) < 60
+
+
+def test_every_country_and_sea_in_view_is_named_not_only_the_biggest(ds):
+    # The opening view holds a corner of Oman and two seas: the Gulf of Oman off Chabahar and
+    # the Arabian Sea off Pakistan's coast, whose name point lies just south of the view.
+    image = map_figure(ds, on=ON)
+    named = {p.label.key for p in image.labels}
+    assert {"country:Oman", "sea:Gulf of Oman", "sea:Arabian Sea"} <= named
+    (arabian,) = [p for p in image.labels if p.label.key == "sea:Arabian Sea"]
+    (gulf,) = [p for p in image.labels if p.label.key == "sea:Gulf of Oman"]
+    assert arabian.box.centre[0] > gulf.box.centre[0]  # east of the gulf, off Pakistan
+    # The Gabd cluster's sea is the Arabian Sea east of Gwatar Bay, the Gulf of Oman west of it.
+    gabd = {p.label.key for p in map_figure(ds, bounds=GABD, on=ON).labels}
+    assert "sea:Arabian Sea" in gabd
