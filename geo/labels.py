@@ -3,7 +3,10 @@
 A greedy placer, the way hand cartographers work through a map: the most important names first,
 each tried at the positions around its symbol that read best (right, left, then the diagonals,
 above, below), then farther out with a leader line back to the symbol when its neighbours leave
-no room close by. A name that fits nowhere is reported, never drawn over another. Text is
+no room close by. A name that fits nowhere is reported, never drawn over another. The drawn
+lines (border, pipelines, railway...) are a cost rather than a wall: a label's white box over a
+line hides that stretch of it, so a position clear of every line is taken before one that
+covers a line, and where none is clear, the one covering the fewest. Text is
 measured with the font the image is drawn in (DejaVu Sans, through Pillow), so the boxes are the
 boxes Chromium draws, within a pixel or two.
 """
@@ -15,6 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
+from shapely import STRtree
+from shapely.geometry import LineString
+from shapely.geometry import box as sbox
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LINE_HEIGHT = 1.25  # of the font size: what a browser gives one line of DejaVu Sans
@@ -102,6 +108,9 @@ def text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]
 DIRECTIONS = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
 # How far from the symbol's edge, in px: the first ring touches it, the others need a leader.
 RINGS = [4, 26, 52, 84, 120]
+# A name that may not take a leader (a town) gets one more step, still read as its dot's: enough
+# to clear a line through the dot, as the railway runs through Nok Kundi.
+NEAR_RINGS = [4, 12]
 # Area names shift a little to find room, never far: they name the area around their point.
 SHIFTS = [(0, 0), (0, -24), (0, 24), (-40, 0), (40, 0), (-40, -24), (40, 24), (40, -24), (-40, 24)]
 
@@ -140,35 +149,78 @@ def candidates(label: Label) -> list[tuple[Box, bool]]:
             )
             for sx, sy in SHIFTS
         ]
-    rings = RINGS if label.leader else RINGS[:1]
+    rings = RINGS if label.leader else NEAR_RINGS
     return [
-        (_box_at(label, w, h, dx, dy, gap), i > 0)
+        (_box_at(label, w, h, dx, dy, gap), label.leader and i > 0)
         for i, gap in enumerate(rings)
         for dx, dy in DIRECTIONS
     ]
 
 
+@dataclass(frozen=True)
+class Stroke:
+    """A line drawn on the image, in image px, and its stroke's width."""
+
+    points: tuple[tuple[float, float], ...]
+    width: float = 3
+
+
+class Lines:
+    """The drawn lines, indexed so that a box can ask which of them it covers."""
+
+    def __init__(self, strokes: list[Stroke] | tuple[Stroke, ...] = ()):
+        # Each line as the area its stroke covers, so a box grazing a thick band counts.
+        self.shapes = [
+            LineString(p.points).buffer(p.width / 2, cap_style="flat")
+            for p in strokes
+            if len(p.points) >= 2
+        ]
+        self.tree = STRtree(self.shapes) if self.shapes else None
+
+    def under(self, box: Box) -> int:
+        """How many of the lines the box covers some part of."""
+        if self.tree is None:
+            return 0
+        return len(self.tree.query(sbox(box.x0, box.y0, box.x1, box.y1), predicate="intersects"))
+
+
 def place_labels(
-    labels: list[Label], obstacles: list[Box], frame: Box
+    labels: list[Label], obstacles: list[Box], frame: Box, lines: Lines | None = None
 ) -> tuple[list[Placed], list[Label]]:
     """Place `labels` in order (most important first) inside `frame`, overlapping no obstacle and
     no label placed before; returns those placed and those that fit nowhere.
 
     Obstacles are what a name must never cover: the symbols, the scale bar, the north arrow,
-    the inset. A placed label becomes an obstacle for the next.
+    the inset. A placed label becomes an obstacle for the next. Of the positions left, the first
+    that covers none of `lines` is taken; if every one covers a line, the first covering fewest.
     """
+    lines = lines or Lines()
     taken = list(obstacles)
     placed: list[Placed] = []
     left_out: list[Label] = []
     for label in labels:
+        best: tuple[int, Box, bool] | None = None
         for box, leader in candidates(label):
             if box.inside(frame) and not any(box.overlaps(o) for o in taken):
-                placed.append(Placed(label, box, leader))
-                taken.append(box)
-                break
-        else:
+                covered = lines.under(box)
+                if best is None or covered < best[0]:
+                    best = (covered, box, leader)
+                if covered == 0:
+                    break
+        if best is None:
             left_out.append(label)
+        else:
+            placed.append(Placed(label, best[1], best[2]))
+            taken.append(best[1])
     return placed, left_out
+
+
+def free_of_lines(label: Label, taken: list[Box], frame: Box, lines: Lines) -> Box | None:
+    """A position for `label` that overlaps nothing in `taken` and covers no line, if any."""
+    for box, _ in candidates(label):
+        if box.inside(frame) and not any(box.overlaps(o) for o in taken) and not lines.under(box):
+            return box
+    return None
 
 
 def overlapping(boxes: list[Box]) -> list[tuple[int, int]]:

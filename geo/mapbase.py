@@ -123,8 +123,19 @@ def only_lines(geom: Any) -> Any:
     return MultiLineString(flat) if flat else GeometryCollection()
 
 
-def water_label(ds: Dataset, land: list, view: Bounds) -> tuple[str, float, float] | None:
-    """The open sea in view, named after the nearest sea the atlas names, and a point in it."""
+SEA_SHARE = 0.02  # of the view's area: a sea with less water than this in view is not named
+COUNTRY_SHARE = 0.004  # of the view's area: enough land to carry a country's name
+
+
+def sea_points(ds: Dataset, land: list, view: Bounds) -> list[tuple[str, float, float]]:
+    """(name, lon, lat) for each sea with a substantial stretch of water in view.
+
+    The water in view is shared among the seas the atlas names, each taking the part nearer its
+    own name point than any other's (so the Gulf of Oman gives way to the Arabian Sea off
+    Jiwani); a sea is named at its own point when that lies in its water in view, else at the
+    middle of its largest stretch. Each sea is named, not only the one whose point is in view."""
+    from shapely import voronoi_polygons
+    from shapely.geometry import MultiPoint
     from shapely.geometry import box as sbox
 
     seas = [p for p in ds.context.get("places", []) if p.get("properties", {}).get("kind") == "sea"]
@@ -132,14 +143,28 @@ def water_label(ds: Dataset, land: list, view: Bounds) -> tuple[str, float, floa
     water = window.difference(
         unary_union([p for p in land if p.intersects(window)] or [Point(0, 0)])
     )
-    if not seas or water.is_empty or water.area < window.area * 0.06:
-        return None
-    biggest = max(getattr(water, "geoms", [water]), key=lambda g: g.area)
-    if biggest.geom_type != "Polygon":
-        return None
-    at = polylabel(biggest, tolerance=0.02)
-    sea = min(seas, key=lambda p: at.distance(Point(p["geometry"]["coordinates"][:2])))
-    return sea["properties"]["name"], at.x, at.y
+    if not seas or water.is_empty:
+        return []
+    points = [Point(p["geometry"]["coordinates"][:2]) for p in seas]
+    if len(points) == 1:
+        cells = [sbox(-180, -90, 180, 90)]
+    else:
+        polys = list(voronoi_polygons(MultiPoint(points), extend_to=sbox(-180, -90, 180, 90)).geoms)
+        cells = [next(c for c in polys if c.covers(pt)) for pt in points]
+    out = []
+    for sea, pt, cell in zip(seas, points, cells, strict=True):
+        share = water.intersection(cell)
+        if share.is_empty or share.area < window.area * SEA_SHARE:
+            continue
+        parts = [g for g in getattr(share, "geoms", [share]) if g.geom_type == "Polygon"]
+        if not parts:
+            continue
+        if share.buffer(-0.1).contains(pt):
+            at = pt
+        else:
+            at = polylabel(max(parts, key=lambda g: g.area), tolerance=0.02)
+        out.append((sea["properties"]["name"], at.x, at.y))
+    return out
 
 
 def country_points(ds: Dataset, view: Bounds) -> list[tuple[str, float, float]]:
@@ -162,7 +187,7 @@ def country_points(ds: Dataset, view: Bounds) -> list[tuple[str, float, float]]:
             part = shape(c["geometry"]).intersection(window)
         except (ValueError, TypeError):
             continue
-        if part.is_empty or part.area < window.area * 0.02:
+        if part.is_empty or part.area < window.area * COUNTRY_SHARE:
             continue  # a sliver of a country at the edge is not named
         at = named.get(name)
         if at is None or not part.buffer(-0.3).contains(Point(at)):

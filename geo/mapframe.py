@@ -69,6 +69,39 @@ def inset_box(frame: Frame, points: list[tuple[float, float]]) -> Box:
     return min(corners, key=under)
 
 
+STEP = 0.25  # degrees between the points of the view box's east-west edges on the inset
+
+
+def view_edges(bounds: Bounds) -> list[list[tuple[float, float]]]:
+    """The view's outline on the locator inset, as the parts of its four edges inside the inset's
+    region: nothing when the view covers the whole region (the inset would only be framed red)
+    or lies outside it.
+
+    Plotly's geo draws a line between two points as a great circle, which on Mercator bows
+    towards the pole: a box of four corners came out curved, and over a wide view its edges ran
+    on past the inset. Edges along a parallel are given a point every STEP degrees (a great
+    circle that short is straight to well under a pixel at the inset's scale); edges along a
+    meridian are great circles already. Each edge is cut to the region first, so none is drawn
+    outside the inset."""
+    west, south, east, north = bounds
+    r_west, r_south, r_east, r_north = REGION
+    if west <= r_west and south <= r_south and east >= r_east and north >= r_north:
+        return []
+    x0, x1 = max(west, r_west), min(east, r_east)
+    y0, y1 = max(south, r_south), min(north, r_north)
+    if x0 >= x1 or y0 >= y1:
+        return []
+    edges = []
+    for lat in (south, north):
+        if r_south <= lat <= r_north:
+            n = max(1, math.ceil((x1 - x0) / STEP))
+            edges.append([(x0 + (x1 - x0) * i / n, lat) for i in range(n + 1)])
+    for lon in (west, east):
+        if r_west <= lon <= r_east:
+            edges.append([(lon, y0), (lon, y1)])
+    return edges
+
+
 def locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:
     """A small map of the region in `inset` (image px), the view drawn on it as a red box."""
     plot_w, plot_h, _ = layout(size)
@@ -77,10 +110,12 @@ def locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[
         fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",
                                     fillcolor=LAND, line={"color": OUTLINE, "width": 0.5}, geo="geo2",
                                     hoverinfo="skip", showlegend=False, meta="inset"))  # fmt: skip
-    west, south, east, north = bounds
-    fig.add_trace(go.Scattergeo(lon=[west, east, east, west, west], lat=[south, south, north, north, south],
-                                mode="lines", line={"color": "#c0392b", "width": 2}, geo="geo2",
-                                hoverinfo="skip", showlegend=False, meta="inset-view"))  # fmt: skip
+    edges = view_edges(bounds)
+    if edges:
+        lons = [x for edge in edges for x in (*(p[0] for p in edge), None)]
+        lats = [y for edge in edges for y in (*(p[1] for p in edge), None)]
+        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line={"color": "#c0392b", "width": 2},
+                                    geo="geo2", hoverinfo="skip", showlegend=False, meta="inset-view"))  # fmt: skip
     fig.update_layout(geo2={
         "projection": {"type": "mercator"}, "showland": False, "showocean": False,
         "showcountries": False, "showcoastlines": False, "showlakes": False, "showrivers": False,

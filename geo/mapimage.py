@@ -21,7 +21,7 @@ from geo.asof import as_of
 from geo.charts import FONT
 from geo.credits import data_date, map_footer
 from geo.failure import failure_file
-from geo.labels import PAD, Box, Label, Placed, place_labels
+from geo.labels import PAD, Box, Label, Lines, Placed, Stroke, place_labels
 from geo.mapbase import (
     Bounds,
     coast_and_edges,
@@ -30,8 +30,8 @@ from geo.mapbase import (
     geo_lines,
     opening_bounds,
     scale_bar,
+    sea_points,
     visible,
-    water_label,
 )
 from geo.mapframe import (
     LAND,
@@ -71,6 +71,8 @@ class MapImage:
     labels: list[Placed] | None = None  # every name drawn, with its box in image px
     left_out: list[Label] | None = None  # names that fitted nowhere
     obstacles: list[Box] | None = None  # symbols and furniture no name may cover
+    inset: Box | None = None  # the locator inset, in image px
+    lines: Lines | None = None  # the features' lines as drawn, which names avoid covering
 
 
 def map_file(
@@ -266,6 +268,7 @@ def map_figure(
         if x is not None
     ]
     inset = inset_box(frame, [*point_px.values(), *line_px])
+    drawn_lines = Lines(_strokes(frame, lines, schematic_lines, chosen))
     f_box = frame.box()
     obstacles = [
         Box(bx0 - 6, by0 - 30, bx1 + 6, by0 + 8),  # the scale bar and its length
@@ -289,16 +292,10 @@ def map_figure(
     ]  # fmt: skip
     places = ds.context.get("places", [])
     zoom = frame.zoom()
-    for p in places:
-        props, (lon, lat) = p.get("properties", {}), p["geometry"]["coordinates"][:2]
-        if props.get("kind") == "sea" and west < lon < east and south < lat < north:
-            labels.append(Label(f"sea:{props['name']}", plot(props["name"]), *frame.px(lon, lat),
-                                size=15, leader=False, centred=True))  # fmt: skip
-    if not any(lb.key.startswith("sea:") for lb in labels):
-        water = water_label(ds, land, bounds)
-        if water is not None:
-            labels.append(Label(f"sea:{water[0]}", plot(water[0]), *frame.px(water[1], water[2]),
-                                size=15, leader=False, centred=True))  # fmt: skip
+    labels += [
+        Label(f"sea:{name}", plot(name), *frame.px(lon, lat), size=15, leader=False, centred=True)
+        for name, lon, lat in sea_points(ds, land, bounds)
+    ]
     towns = sorted(
         (p for p in places if p.get("properties", {}).get("kind") == "town"
          and p["properties"].get("min_zoom", 9) <= zoom + 0.5
@@ -306,7 +303,7 @@ def map_figure(
          and south < p["geometry"]["coordinates"][1] < north),
         key=lambda p: p["properties"].get("min_zoom", 9),
     )  # fmt: skip
-    placed, left_out = place_labels(labels, obstacles, f_box)
+    placed, left_out = place_labels(labels, obstacles, f_box, drawn_lines)
     taken = obstacles + [p.box for p in placed]
     # Towns last, each only where its dot and its name both fit: a town never crowds a feature.
     town_dots = []
@@ -317,10 +314,11 @@ def map_figure(
             continue
         got, _ = place_labels(
             [Label(f"town:{p['properties']['name']}", plot(p["properties"]["name"]), x, y, size=13,
-                   radius=3, leader=False)], [*taken, dot], f_box)  # fmt: skip
+                   radius=3, leader=False)], [*taken, dot], f_box, drawn_lines)  # fmt: skip
         if got:
             placed += got
             taken += [dot, got[0].box]
+            obstacles.append(dot)  # a later name must not cover this town's dot either
             town_dots.append(p["geometry"]["coordinates"][:2])
     if town_dots:
         fig.add_trace(go.Scattergeo(
@@ -360,7 +358,31 @@ def map_figure(
     fig.update_layout(annotations=notes)
     latest = data_date(ds, source_ids)
     return MapImage(fig, kinds, marks, source_ids, shown, latest, bounds, placed, left_out,
-                    obstacles)  # fmt: skip
+                    obstacles, inset, drawn_lines)  # fmt: skip
+
+
+def _strokes(
+    frame: Frame, lines: list[Feature], schematic: list[Feature], chosen: Feature | None
+) -> list[Stroke]:
+    """The lines drawn, in image px, each part with the width of its stroke: the schematic band
+    and the selection's halo are wider than the line itself."""
+    out = []
+    for f in lines:
+        width = 3 if f.props.kind == "border" else 3.5
+        if f in schematic:
+            width = 14
+        if chosen is not None and f.id == chosen.id:
+            width = max(width, 12)
+        part: list[tuple[float, float]] = []
+        for x, y in zip(*geo_lines(f.geometry), strict=True):
+            if x is None:
+                out.append(Stroke(tuple(part), width))
+                part = []
+            else:
+                part.append(frame.px(x, y))
+        if part:
+            out.append(Stroke(tuple(part), width))
+    return out
 
 
 LABEL_STYLE = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import date
 
@@ -12,7 +13,17 @@ from PIL import Image
 from geo.asof import as_of, readable_date
 from geo.credits import BOUNDARY_NOTE
 from geo.failure import failure_file
-from geo.labels import Box, Label, overlapping, place_labels, text_size
+from geo.labels import (
+    Box,
+    Label,
+    Lines,
+    Stroke,
+    free_of_lines,
+    overlapping,
+    place_labels,
+    text_size,
+)
+from geo.mapframe import Frame, layout
 from geo.mapimage import MAP_SIZE, map_figure, map_file, map_file_name
 from geo.urlstate import MapView, view_from_query, view_to_query
 
@@ -45,6 +56,42 @@ def test_no_name_overlaps_another_or_covers_a_symbol_or_the_furniture(ds, view):
     named = {p.label.key for p in image.labels}
     points = [f for f in image.features if f.geometry["type"] == "Point"]
     assert {f"feature:{f.id}" for f in points} <= named
+    # A name's box hides the stretch of line under it (the railway out of Taftan, the border
+    # beside Chadgi and Saravan): it covers a line only where, when it was placed, every
+    # position left to it covered one.
+    frame = Frame(image.bounds, *layout(VIEWS[view].get("size", MAP_SIZE))[:2]).box()
+    for i, placed in enumerate(image.labels):
+        if image.lines.under(placed.box):
+            taken = image.obstacles + [p.box for p in image.labels[:i]]
+            free = free_of_lines(placed.label, taken, frame, image.lines)
+            assert free is None, (placed.label.key, placed.box, "was free:", free)
+
+
+@pytest.mark.parametrize(("view", "before"), [("opening", 25), ("gabd cluster", 9)])
+def test_names_cover_fewer_lines_than_when_lines_were_not_avoided(ds, view, before):
+    # `before`: line crossings by name boxes when placement ignored lines. The names the audit
+    # saw on lines are now clear of them.
+    image = map_figure(ds, on=ON, **VIEWS[view])
+    covering = {p.label.key: image.lines.under(p.box) for p in image.labels}
+    assert sum(covering.values()) <= 1 < before
+    for key in ("feature:taftan-mirjaveh-crossing", "feature:chadgi-border-market",
+                "town:Saravan", "feature:gabd-rimdan-crossing"):  # fmt: skip
+        assert covering.get(key, 0) == 0, key
+
+
+def test_a_name_moves_off_a_line_when_it_can_and_covers_the_fewest_when_it_cannot():
+    # A line running right from the symbol, like the railway east of Taftan.
+    rail = Lines([Stroke(((400, 300), (700, 300)), 4)])
+    label = Label("feature:t", "Taftan", 400, 300, radius=7)
+    symbol = Box(393, 293, 407, 307)
+    (placed,), _ = place_labels([label], [symbol], Box(0, 0, 800, 600), rail)
+    assert not rail.under(placed.box) and placed.box.x1 <= 393  # left of the symbol, not on it
+    assert rail.under(Box(410, 290, 460, 310)) == 1 and rail.under(Box(410, 320, 460, 340)) == 0
+    # Lines every way round: still named, over as few lines as any position allows.
+    star = Lines([Stroke(((400, 300), (400 + dx * 300, 300 + dy * 300)), 4)
+                  for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy])  # fmt: skip
+    (placed,), left_out = place_labels([label], [symbol], Box(0, 0, 800, 600), star)
+    assert left_out == [] and star.under(placed.box) == 1
 
 
 def test_each_name_is_measured_in_the_font_it_is_drawn_in(ds):
@@ -208,3 +255,74 @@ def test_the_image_draws_each_kind_as_the_one_style_table_says(ds):
     dashed = {t.line.dash for t in drawn if t.mode == "lines" and t.line.dash != "solid"}
     assert dashed <= {"dash", "dot"} and dashed, dashed
     assert {s for s, d in STATUS_DASH.items() if d} >= {"planned", "approved"}
+
+
+WIDE = (53.0, 21.0, 72.0, 36.0)  # wider than the inset's region east to west
+
+
+def test_the_inset_draws_the_view_as_a_straight_box_cut_to_the_inset(ds):
+    from geo.mapbase import REGION
+    from geo.mapframe import STEP
+
+    (box,) = [t for t in map_figure(ds, bounds=WIDE, on=ON).figure.data if t.meta == "inset-view"]
+    edges, edge = [], []
+    for lon, lat in zip(box.lon, box.lat, strict=True):
+        if lon is None:
+            edges.append(edge)
+            edge = []
+        else:
+            assert REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3], (lon, lat)
+            edge.append((lon, lat))
+    # The view runs past the region east and west: only its north and south edges are drawn,
+    # each along one parallel with a point at least every STEP degrees.
+    assert len(edges) == 2
+    for edge in edges:
+        assert len({lat for _, lat in edge}) == 1
+        assert max(b[0] - a[0] for a, b in itertools.pairwise(edge)) <= STEP + 1e-9
+    # A view over the whole region would only frame the inset in red: no box at all.
+    everything = map_figure(ds, bounds=(45.0, 15.0, 80.0, 42.0), on=ON)
+    assert not any(t.meta == "inset-view" for t in everything.figure.data)
+
+
+def test_the_inset_box_renders_straight_and_inside_the_inset(ds):
+    from geo.pngexport import render_image
+
+    image = map_figure(ds, bounds=WIDE, on=ON)
+    png = Image.open(io.BytesIO(render_image(image.figure, *MAP_SIZE))).convert("RGB")
+    inset = image.inset
+    near = (int(inset.x0) - 15, int(inset.y0) - 15, int(inset.x1) + 15, int(inset.y1) + 15)
+    red = [
+        (x, y)
+        for x in range(near[0], near[2])
+        for y in range(near[1], near[3])
+        if _close(png.getpixel((x, y)), (0xC0, 0x39, 0x2B))
+    ]
+    assert red, "the view's box is drawn"
+    assert all(inset.x0 - 1 <= x <= inset.x1 + 1 and inset.y0 - 1 <= y <= inset.y1 + 1
+               for x, y in red)  # fmt: skip
+    # Two straight edges: their red pixels lie in two bands a few px tall, not in arcs.
+    rows = sorted({y for _, y in red})
+    bands = [[rows[0]]]
+    for y in rows[1:]:
+        if y - bands[-1][-1] > 1:
+            bands.append([])
+        bands[-1].append(y)
+    assert len(bands) == 2 and all(b[-1] - b[0] <= 3 for b in bands), bands
+
+
+def _close(rgb: tuple[int, int, int], want: tuple[int, int, int]) -> bool:
+    return sum(abs(a - b) for a, b in zip(rgb, want, strict=True)) < 60
+
+
+def test_every_country_and_sea_in_view_is_named_not_only_the_biggest(ds):
+    # The opening view holds a corner of Oman and two seas: the Gulf of Oman off Chabahar and
+    # the Arabian Sea off Pakistan's coast, whose name point lies just south of the view.
+    image = map_figure(ds, on=ON)
+    named = {p.label.key for p in image.labels}
+    assert {"country:Oman", "sea:Gulf of Oman", "sea:Arabian Sea"} <= named
+    (arabian,) = [p for p in image.labels if p.label.key == "sea:Arabian Sea"]
+    (gulf,) = [p for p in image.labels if p.label.key == "sea:Gulf of Oman"]
+    assert arabian.box.centre[0] > gulf.box.centre[0]  # east of the gulf, off Pakistan
+    # The Gabd cluster's sea is the Arabian Sea east of Gwatar Bay, the Gulf of Oman west of it.
+    gabd = {p.label.key for p in map_figure(ds, bounds=GABD, on=ON).labels}
+    assert "sea:Arabian Sea" in gabd
