@@ -83,16 +83,28 @@ BOUNDARY_NOTE = (
 
 
 def map_footer(
-    ds: Dataset, shown: list[Feature], source_ids: list[str], on: date, marks: list[str]
+    ds: Dataset,
+    shown: list[Feature],
+    source_ids: list[str],
+    on: date,
+    marks: list[str],
+    width_px: float | None = None,
 ) -> list[str]:
+    """The static map's footer lines: sources, credits, marks, boundary note, as of. Wrapped to
+    `width_px` at the footer's 13 px (measured), else at 190 characters."""
     import textwrap
+
+    from geo.chartlayout import wrap_px
+
+    def wrap(text: str) -> list[str]:
+        return wrap_px(text, width_px, 13) if width_px else textwrap.wrap(text, 190)
 
     refs = []
     for sid in source_ids:
         src = ds.sources.get(sid)
         refs.append(src.meta.reference() if src else sid)
-    lines = textwrap.wrap(("Sources of the features drawn: " + "; ".join(refs) + ".") if refs
-                          else "No feature drawn.", 190)  # fmt: skip
+    lines = wrap(("Sources of the features drawn: " + "; ".join(refs) + ".") if refs
+                 else "No feature drawn.")  # fmt: skip
     border = next((f for f in shown if f.props.kind == "border"), None)
     credits = []
     if border is not None and border.props.licence:
@@ -105,17 +117,17 @@ def map_footer(
     if ds.context.get("places"):
         credits.append("Towns: GeoNames (CC BY 4.0)")
     if credits:
-        lines += textwrap.wrap("; ".join(credits) + ".", 190)
+        lines += wrap("; ".join(credits) + ".")
     meanings = [
         PRECISION_MEANING[m]
         for m in ("schematic", "approximate")
         if m in marks and m in PRECISION_MEANING
     ]
-    lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
-                           "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
-    lines.append(BOUNDARY_NOTE)
+    lines += wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
+                  "symbols: proposed places. " + " ".join(meanings))  # fmt: skip
+    lines += wrap(BOUNDARY_NOTE)
     # The same records as the file name's date (map_file_name), so the two always agree.
-    lines.append(
+    lines += wrap(
         f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
     )
     return lines

@@ -19,11 +19,18 @@ LEGEND_PX = 90
 INSET_PX = 240  # the inset's height
 
 
-def layout(size: tuple[int, int]) -> tuple[float, float, float]:
-    """The map area's width and height in px, and the height kept under it for legend and footer."""
+def layout(
+    size: tuple[int, int], room: tuple[int, int] = (FOOTER_LINES, LEGEND_PX)
+) -> tuple[float, float, float]:
+    """The map area's width and height in px, and the height kept under it for the footer.
+
+    `room` is (footer lines, legend px) kept under the map: a narrow image wraps both into more
+    rows (geo/mapimage.room), and the map gives up the height they need.
+    """
     width, height = size
-    block = 20 * FOOTER_LINES + 20
-    return width - MARGIN_L - MARGIN_R, height - MARGIN_T - block - LEGEND_PX, block
+    footer_lines, legend_px = room
+    block = 20 * footer_lines + 20
+    return width - MARGIN_L - MARGIN_R, height - MARGIN_T - block - legend_px, block
 
 
 class Frame:
@@ -102,9 +109,16 @@ def view_edges(bounds: Bounds) -> list[list[tuple[float, float]]]:
     return edges
 
 
-def locator(fig: go.Figure, land: list, bounds: Bounds, inset: Box, size: tuple[int, int]) -> None:
+def locator(
+    fig: go.Figure,
+    land: list,
+    bounds: Bounds,
+    inset: Box,
+    size: tuple[int, int],
+    room: tuple[int, int] = (FOOTER_LINES, LEGEND_PX),
+) -> None:
     """A small map of the region in `inset` (image px), the view drawn on it as a red box."""
-    plot_w, plot_h, _ = layout(size)
+    plot_w, plot_h, _ = layout(size, room)
     for poly in land:
         xs, ys = poly.exterior.xy
         fig.add_trace(go.Scattergeo(lon=list(xs), lat=list(ys), mode="lines", fill="toself",

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from shapely.geometry import mapping, shape
 
 from geo.asof import as_of
+from geo.chartlayout import text_px
 from geo.charts import FONT
 from geo.credits import data_date, map_footer
 from geo.failure import failure_file
@@ -34,6 +35,7 @@ from geo.mapbase import (
     visible,
 )
 from geo.mapframe import (
+    FOOTER_LINES,
     LAND,
     LEGEND_PX,
     MARGIN_L,
@@ -109,6 +111,33 @@ def _in_view(ds: Dataset, layers: list[str] | None, bounds: Bounds) -> list[Feat
     ]  # fmt: skip
 
 
+LEGEND_ROW_PX = 30  # one row of the horizontal legend at 14 px
+SCHEMATIC_LABEL = "schematic route: the real alignment is not public"
+APPROXIMATE_LABEL = "approximate position: within a few kilometres"
+
+
+def room(ds: Dataset, layers: list[str] | None, size: tuple[int, int]) -> tuple[int, int]:
+    """(footer lines, legend px) to keep under a map of these layers at this size: enough for
+    every feature of the layers, whatever the view, so that the map's frame is known before
+    the view is (the view is widened to it). Never less than a wide image keeps, so that an
+    image of the export size looks as it did; a narrow one (a brief's, a phone's) wraps its
+    legend and footer into more rows, which used to run under the footer and off the edge."""
+    names = [layer.name for layer in ds.layers] if layers is None else layers
+    every = [f for layer in ds.layers if layer.name in names for f in layer.features]
+    width = size[0] - MARGIN_L - MARGIN_R
+    sources = list(dict.fromkeys(c.source for f in every for c in f.props.citations))
+    footer = map_footer(ds, every, sources, date.today(), ["schematic", "approximate"], width)
+    labels = [SCHEMATIC_LABEL, APPROXIMATE_LABEL]
+    labels += [KIND_LABEL[k] for k in dict.fromkeys(f.props.kind for f in every)]
+    rows, used = 1, 0.0
+    for label in labels:
+        item = text_px(label, 14) + 50  # Plotly's symbol and gaps around each item
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return max(FOOTER_LINES, len(footer)), max(LEGEND_PX, rows * LEGEND_ROW_PX + 6)
+
+
 def drawn(
     ds: Dataset,
     layers: list[str] | None = None,
@@ -117,7 +146,7 @@ def drawn(
 ) -> tuple[Bounds, list[Feature], list[str]]:
     """What an image of this view draws: its bounds (widened to the image's shape), the
     features in them and their sources. The footer's date and the file name's come from here."""
-    plot_w, plot_h, _ = layout(size)
+    plot_w, plot_h, _ = layout(size, room(ds, layers, size))
     fitted = fit_aspect(bounds or opening_bounds(ds), plot_w, plot_h)
     shown = _in_view(ds, layers, fitted)
     source_ids = list(dict.fromkeys(c.source for f in shown for c in f.props.citations))
@@ -159,7 +188,9 @@ def map_figure(
         raise ValueError(f"bounds must be (west, south, east, north), got {bounds!r}")
     on = on or date.today()
     width, height = size
-    plot_w, plot_h, block = layout(size)
+    kept = room(ds, layers, size)
+    legend_px = kept[1]
+    plot_w, plot_h, block = layout(size, kept)
     bounds, shown, source_ids = drawn(ds, layers, bounds, size)
     west, south, east, north = bounds
     frame = Frame(bounds, plot_w, plot_h)
@@ -200,7 +231,7 @@ def map_figure(
         lons, lats = geo_lines(f.geometry)
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", line={"color": "rgba(60,60,60,0.18)", "width": 14},
-            name="schematic route: the real alignment is not public", legendgroup="mark-schematic",
+            name=SCHEMATIC_LABEL, legendgroup="mark-schematic",
             showlegend=i == 0, hoverinfo="skip", meta="mark:schematic"))  # fmt: skip
     if schematic_lines:
         marks.append("schematic")
@@ -226,7 +257,7 @@ def map_figure(
             lat=[f.geometry["coordinates"][1] for f in approximate], mode="markers",
             marker={"symbol": "circle", "size": 30, "color": "rgba(60,60,60,0.10)",
                     "line": {"color": "rgba(60,60,60,0.45)", "width": 1}},
-            name="approximate position: within a few kilometres", showlegend=True, hoverinfo="skip",
+            name=APPROXIMATE_LABEL, showlegend=True, hoverinfo="skip",
             meta="mark:approximate"))  # fmt: skip
         marks.append("approximate")
     if chosen is not None and chosen.geometry["type"] == "Point":
@@ -329,15 +360,15 @@ def map_figure(
     # which made forty names cost seconds.
     notes = [_label_note(frame, p) for p in placed]
 
-    locator(fig, land, bounds, inset, size)
-    footer = map_footer(ds, shown, source_ids, on, marks)
+    locator(fig, land, bounds, inset, size, kept)
+    footer = map_footer(ds, shown, source_ids, on, marks, width_px=plot_w)
     title = "Iran–Pakistan border: what crosses it"
     if chosen is not None:
         title += f"<br><sup>Highlighted: {plot(chosen.props.name)}</sup>"
     fig.update_layout(
         width=width, height=height, font=FONT, paper_bgcolor="white",
         title={"text": title, "x": 0.02, "xref": "paper", "y": 0.985, "yanchor": "top"},
-        margin={"l": MARGIN_L, "r": MARGIN_R, "t": MARGIN_T, "b": block + LEGEND_PX, "autoexpand": False},
+        margin={"l": MARGIN_L, "r": MARGIN_R, "t": MARGIN_T, "b": block + legend_px, "autoexpand": False},
         showlegend=True,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.01, "yanchor": "top",
                 "font": {"size": 14}, "itemsizing": "constant"},
@@ -352,7 +383,7 @@ def map_figure(
                   "font": {"size": 22, "color": "#1d2327"}, "bgcolor": "rgba(255,255,255,0.8)",
                   "name": "north-arrow"})  # fmt: skip
     notes.append({"text": "<br>".join(plot(line) for line in footer), "xref": "paper", "yref": "paper",
-                  "x": 0, "y": -(LEGEND_PX + 6) / plot_h, "xanchor": "left", "yanchor": "top",
+                  "x": 0, "y": -(legend_px + 6) / plot_h, "xanchor": "left", "yanchor": "top",
                   "showarrow": False, "align": "left", "font": {"size": 13, "color": "#3b3b3b"},
                   "name": "source-line"})  # fmt: skip
     fig.update_layout(annotations=notes)
