@@ -125,6 +125,13 @@ def _summary(text: str, cites: list[Citation], numbering: _Numbering) -> tuple[M
     return (Marked(tuple((t, tuple(n)) for t, n in pieces)),)
 
 
+def _by_date(events: list[Event]) -> list[Event]:
+    """Events in date order, undated ones last (in the data's order). A claim's events were
+    appended after the subject's own, so without this a 2013 event followed a 2024 one. ISO
+    dates of any precision sort as text: "2013" before "2013-05" before "2014"."""
+    return sorted(events, key=lambda e: (e.date is None, e.date or ""))
+
+
 def _event_item(ev: Event, numbering: _Numbering) -> Item:
     when = ev.date or f"undated (“{ev.date_phrase}”)"
     return Item(
@@ -253,7 +260,7 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
     claims = claims_api.claims_about_feature(ds, feature_id)
     events = [e for e in ds.events if feature_id in e.related_features]
     claim_events = {eid for c in claims for eid in c.events}
-    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    events = _by_date(events + [e for e in ds.events if e.id in claim_events and e not in events])
     disagreements = claims_api.disagreements_about_feature(ds, feature_id)
     figures = _figures_for(ds, claims, list(p.citations), events, disagreements)
 
@@ -326,7 +333,7 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
     claims = claims_api.claims_on_topic(ds, topic)
     events = [e for e in ds.events if e.topic == topic]
     claim_events = {eid for c in claims for eid in c.events}
-    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    events = _by_date(events + [e for e in ds.events if e.id in claim_events and e not in events])
     feature_ids = list(
         dict.fromkeys(
             [fid for c in claims for fid in c.features]

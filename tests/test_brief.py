@@ -163,6 +163,23 @@ def test_status_without_a_source_is_the_atlas_note_not_a_quote(ds):
     assert "not stated by the sources" in b.status.heading
 
 
+def event_dates(b: briefmodel.Brief) -> list[str]:
+    """The date (or "undated") that heads each event of the brief, in printed order."""
+    items = next((items for heading, items in b.sections if heading == "Events"), [])
+    return [re.match(r"\d{4}(?:-\d{2}){0,2}|undated", i.heading)[0] for i in items]
+
+
+def test_events_are_in_date_order_with_the_undated_last(ds):
+    # The pipeline's own events and those its claims name: a claim's 2013 event was printed
+    # after the 2024 one and after an undated one.
+    dates = event_dates(briefs.feature_brief(ds, PIPELINE, ON))
+    assert dates == ["2009", "2013", "2014", "2024", "undated"]
+    for topic in briefs.topics(ds):
+        dates = event_dates(briefs.topic_brief(ds, topic, ON))
+        dated = [d for d in dates if d != "undated"]
+        assert dates == sorted(dated) + ["undated"] * (len(dates) - len(dated)), topic
+
+
 def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
     for topic in briefs.topics(ds):
         b = briefs.topic_brief(ds, topic, ON)
