@@ -250,13 +250,11 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
             heading=f"Status: {STATUS_LABEL[p.status]}, in the sources' words",
             quotes=(numbering.quote(p.status_basis),),
         )
-        status_note = None
     else:
         status = Item(
             heading=f"Status: {STATUS_LABEL[p.status]}, not stated by the sources",
             atlas_note=p.status_note,
         )
-        status_note = p.status_note
     claims = claims_api.claims_about_feature(ds, feature_id)
     events = [e for e in ds.events if feature_id in e.related_features]
     claim_events = {eid for c in claims for eid in c.events}
@@ -280,11 +278,12 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
         sections.append(("Figures", [_figure_item(f, numbering) for f in figures]))
     differences = [_difference(ds, d, numbering) for d in disagreements]
 
-    atlas_notes = []
-    if status_note:
-        atlas_notes.append(f"Status note: {status_note}")
-    atlas_notes.append(f"Placement note (how the atlas drew it): {p.geometry_source}")
-    atlas_notes.append(f"Precision, {p.precision}: {PRECISION_MEANING[p.precision]}")
+    # The status note is printed once, under Status, where it explains the status it stands
+    # for; repeating it among the atlas's notes printed the same paragraph twice.
+    atlas_notes = [
+        f"Placement note (how the atlas drew it): {p.geometry_source}",
+        f"Precision, {p.precision}: {PRECISION_MEANING[p.precision]}",
+    ]
     length = length_line(feature)
     if length:
         atlas_notes.append(length + ".")

@@ -180,6 +180,17 @@ def test_events_are_in_date_order_with_the_undated_last(ds):
         assert dates == sorted(dated) + ["undated"] * (len(dates) - len(dated)), topic
 
 
+def test_the_status_note_is_printed_once(ds):
+    b = with_stand_in_images(briefs.feature_brief(ds, PIPELINE, ON))
+    note = normalise(ds.feature(PIPELINE).props.status_note)
+    doc = Document(io.BytesIO(docx_bytes(b)))
+    docx_text = normalise("\n".join(p.text for p in doc.paragraphs))
+    assert docx_text.count(note) == 1
+    reader = PdfReader(io.BytesIO(pdf_bytes(b)))
+    flow = squash("\n".join(p.extract_text() for p in reader.pages))
+    assert flow.count(squash(note)) == 1
+
+
 def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
     for topic in briefs.topics(ds):
         b = briefs.topic_brief(ds, topic, ON)
