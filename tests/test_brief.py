@@ -231,6 +231,22 @@ def test_docx_holds_every_quote_verbatim_numbered_notes_and_the_images(ds):
     assert {"Where the sources differ", "Notes", "Sources"} <= set(headings)
 
 
+def test_docx_is_a4_like_the_pdf_with_its_images_across_the_text_width(ds):
+    from docx.shared import Mm
+
+    b = with_stand_in_images(briefs.feature_brief(ds, PIPELINE, ON))
+    doc = Document(io.BytesIO(docx_bytes(b)))
+    for section in doc.sections:
+        # EMU rounding: within a tenth of a millimetre of 210 × 297 mm (Letter is 216 × 279).
+        assert abs(section.page_width - Mm(210)) < Mm(0.1)
+        assert abs(section.page_height - Mm(297)) < Mm(0.1)
+        assert Mm(15) <= min(section.left_margin, section.right_margin, section.top_margin)
+        text_width = section.page_width - section.left_margin - section.right_margin
+        assert all(abs(s.width - text_width) < Mm(0.1) for s in doc.inline_shapes)
+    box = PdfReader(io.BytesIO(pdf_bytes(b))).pages[0].mediabox
+    assert [round(float(x) * 25.4 / 72) for x in (box.width, box.height)] == [210, 297]
+
+
 def test_pdf_holds_every_quote_verbatim_the_notes_and_the_images(ds):
     b = with_stand_in_images(briefs.feature_brief(ds, PIPELINE, ON))
     reader = PdfReader(io.BytesIO(pdf_bytes(b)))
