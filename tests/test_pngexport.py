@@ -6,6 +6,7 @@ Real kaleido, real Chromium: the faults are real signals sent to the export brow
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
@@ -127,3 +128,13 @@ def test_a_frozen_browser_gives_unavailable_then_a_fresh_browser_serves():
     assert wait_gone(frozen)  # the frozen browser was killed, not left behind
     assert render_image(figure(), 400, 300).startswith(b"\x89PNG")
     assert set(browser_pids()).isdisjoint(frozen)
+
+
+def test_only_the_watchdog_close_line_of_choreographer_is_silenced(caplog):
+    # The logger choreographer writes it on, as its own module names it; an error on the same
+    # logger still reaches the operator.
+    log = logging.getLogger("choreographer.browser_async")
+    with caplog.at_level(logging.DEBUG, logger="choreographer.browser_async"):
+        log.warning("Wait expired, Browser is being closed by watchdog.")
+        log.error("Browser crashed: something else")
+    assert [r.getMessage() for r in caplog.records] == ["Browser crashed: something else"]
