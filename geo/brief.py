@@ -368,10 +368,12 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
     atlas_notes = [
         f"{f.props.name}: placed {f.props.precision}ly. {f.props.geometry_source}" for f in features
     ]
-    images = ([map_image(ds, features, on)] if features else []) + [
+    label = topic_label(topic)
+    # Named for the topic: the map's general title ("what crosses it") said nothing of it.
+    title = f"{label}: the places its sources name"
+    images = ([map_image(ds, features, on, title)] if features else []) + [
         chart_image(ds, c, on) for c in _charts_for(ds, figures, feature_ids)
     ]
-    label = topic_label(topic)
     records: list[Any] = [*claims, *events, *features, *figures, *disagreements]
     return Brief(
         title=label,

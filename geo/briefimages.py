@@ -15,8 +15,9 @@ from geo.credits import source_line
 from geo.models import Dataset, Feature
 
 
-def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
-    """The cited map of these features (the one call into the map renderer, geo/mapimage.py)."""
+def map_image(ds: Dataset, features: list[Feature], on: date, title: str | None = None) -> Image:
+    """The cited map of these features (the one call into the map renderer, geo/mapimage.py),
+    headed `title` (a topic's name) or else the renderer's own title."""
     from geo.mapbase import opening_bounds
     from geo.mapimage import MAP_SIZE, map_figure
 
@@ -33,7 +34,8 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
         bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
     # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
     one = drawn[0].id if len(drawn) == 1 else None
-    image = map_figure(ds, layers, bounds, on, selected=one)
+    named = {"title": title} if title else {}
+    image = map_figure(ds, layers, bounds, on, selected=one, **named)
     if one is None:
         _halo(image.figure, drawn)
     names = (

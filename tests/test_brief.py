@@ -200,6 +200,20 @@ def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
     assert {"map", "pipeline"} <= {i.id for i in energy.images}
 
 
+def test_a_topic_briefs_map_is_titled_with_the_topic(ds):
+    for topic in briefs.topics(ds):
+        b = briefs.topic_brief(ds, topic, ON)
+        for image in b.images[:1]:
+            if image.id != "map":
+                continue
+            title = image.figure.layout.title.text
+            assert title.startswith(briefs.topic_label(topic) + ":"), title
+            assert "what crosses it" not in title
+    # A feature's brief keeps the map's own title, its feature highlighted under it.
+    title = briefs.feature_brief(ds, PIPELINE, ON).images[0].figure.layout.title.text
+    assert title.startswith("Iran–Pakistan border: what crosses it<br>")
+
+
 def test_unknown_feature_or_topic_is_named_in_the_error(ds):
     with pytest.raises(briefmodel.UnknownSubject, match="unknown feature id 'gas-pipe'"):
         briefs.feature_brief(ds, "gas-pipe")
