@@ -83,7 +83,12 @@ BOUNDARY_NOTE = (
 
 
 def map_footer(
-    ds: Dataset, shown: list[Feature], source_ids: list[str], on: date, marks: list[str]
+    ds: Dataset,
+    shown: list[Feature],
+    source_ids: list[str],
+    on: date,
+    marks: list[str],
+    chars: int = 190,
 ) -> list[str]:
     import textwrap
 
@@ -92,7 +97,7 @@ def map_footer(
         src = ds.sources.get(sid)
         refs.append(src.meta.reference() if src else sid)
     lines = textwrap.wrap(("Sources of the features drawn: " + "; ".join(refs) + ".") if refs
-                          else "No feature drawn.", 190)  # fmt: skip
+                          else "No feature drawn.", chars)  # fmt: skip
     border = next((f for f in shown if f.props.kind == "border"), None)
     credits = []
     if border is not None and border.props.licence:
@@ -105,17 +110,19 @@ def map_footer(
     if ds.context.get("places"):
         credits.append("Towns: GeoNames (CC BY 4.0)")
     if credits:
-        lines += textwrap.wrap("; ".join(credits) + ".", 190)
+        lines += textwrap.wrap("; ".join(credits) + ".", chars)
     meanings = [
         PRECISION_MEANING[m]
         for m in ("schematic", "approximate")
         if m in marks and m in PRECISION_MEANING
     ]
     lines += textwrap.wrap("Lines dashed: approved or under construction; dotted: planned or proposed; hollow "
-                           "symbols: proposed places. " + " ".join(meanings), 190)  # fmt: skip
-    lines.append(BOUNDARY_NOTE)
-    # The same records as the file name's date (map_file_name), so the two always agree.
-    lines.append(
-        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}"
+                           "symbols: proposed places. " + " ".join(meanings), chars)  # fmt: skip
+    lines += textwrap.wrap(BOUNDARY_NOTE, chars)
+    # The same records as the file name's date (map_file_name), so the two always agree. Wrapped
+    # like the rest: a narrow image (the brief's) cut it off at its right edge.
+    lines += textwrap.wrap(
+        f"Iran–Pakistan Corridor Atlas · {as_of(ds, shown).text()} · Exported: {on.isoformat()}",
+        chars,
     )
     return lines

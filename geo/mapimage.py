@@ -42,6 +42,7 @@ from geo.mapframe import (
     OUTLINE,
     SEA,
     Frame,
+    footer_chars,
     inset_box,
     layout,
     locator,
@@ -334,7 +335,7 @@ def map_figure(
     notes = [_label_note(frame, p) for p in placed]
 
     locator(fig, land, bounds, inset, size)
-    footer = map_footer(ds, shown, source_ids, on, marks)
+    footer = map_footer(ds, shown, source_ids, on, marks, footer_chars(width))
     title = plot(title)
     if chosen is not None:
         title += f"<br><sup>Highlighted: {plot(chosen.props.name)}</sup>"

@@ -21,7 +21,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from geo import brief as briefs
-from geo import briefmodel
+from geo import briefimages, briefmodel
 from geo.__main__ import main
 from geo.briefdocx import docx_bytes
 from geo.briefpdf import brief_html, html_to_pdf, pdf_bytes
@@ -39,11 +39,27 @@ def stand_in_png(colour: str) -> bytes:
     return out.getvalue()
 
 
+def smallest_font_px(fig) -> float:
+    """The smallest text size a figure sets, in CSS px: its font, legend, annotations (names,
+    source line) and trace text (the scale bar's length)."""
+    sizes = [fig.layout.font.size, fig.layout.legend.font.size]
+    sizes += [a.font.size for a in fig.layout.annotations if a.font]
+    sizes += [t.textfont.size for t in fig.data if getattr(t, "textfont", None)]
+    return min(s for s in sizes if s)
+
+
+def printed_pt(image: briefmodel.Image, px: float) -> float:
+    """`px` CSS px of the image's figure, in points as printed across the brief's text width."""
+    return px * briefimages.PRINTED_PT / image.figure.layout.width
+
+
 def with_stand_in_images(b: briefmodel.Brief) -> briefmodel.Brief:
     """The brief with small plain images, so the writers run without a browser."""
     colours = ["#336699", "#993366", "#669933", "#996633", "#339966"]
     b.images = [
-        briefmodel.Image(i.id, i.title, i.source_line, None, i.size, stand_in_png(colours[n % 5]))
+        briefmodel.Image(
+            i.id, i.title, i.source_line, None, i.size, i.scale, stand_in_png(colours[n % 5])
+        )
         for n, i in enumerate(b.images)
     ]
     return b
@@ -245,6 +261,22 @@ def test_docx_holds_every_quote_verbatim_numbered_notes_and_the_images(ds):
     assert {"Where the sources differ", "Notes", "Sources"} <= set(headings)
 
 
+def test_brief_images_are_laid_out_at_their_printed_size_so_their_text_prints_at_7_pt(ds):
+    # The map was laid out 1800 px wide and printed 174 mm wide: its town names printed at
+    # 3.5 pt and its source line at 3 pt. Laid out about as wide as it prints, at twice the
+    # device pixels, the renderer's 13-14 px text prints at 7-8 pt and stays sharp.
+    for b in (briefs.feature_brief(ds, PIPELINE, ON), briefs.topic_brief(ds, "energy", ON)):
+        assert b.images[0].id == "map" and len(b.images) >= 2
+        for image in b.images:
+            fig = image.figure
+            assert (fig.layout.width, fig.layout.height) == image.size and image.scale == 2
+            assert 7 <= printed_pt(image, smallest_font_px(fig)) <= 9, image.id
+        footer = next(a for a in b.images[0].figure.layout.annotations if a.name == "source-line")
+        assert printed_pt(b.images[0], footer.font.size) >= 7
+        # The footer's lines fit the narrower image: none is longer than its wrap width.
+        assert max(len(line) for line in footer.text.split("<br>")) <= 125
+
+
 def test_docx_is_a4_like_the_pdf_with_its_images_across_the_text_width(ds):
     from docx.shared import Mm
 
@@ -339,8 +371,17 @@ def test_cli_writes_the_pipeline_brief_with_its_real_map_and_chart(ds, tmp_path,
     if suffix == ".docx":
         doc = Document(str(out))
         assert len(doc.inline_shapes) == len(b.images)
-        # The real map is wide: 16.5 cm across, its height from the rendered image's aspect.
-        assert doc.inline_shapes[0].height < doc.inline_shapes[0].width
+        # Printed across the text width, its height from the rendered image's aspect.
+        shape = doc.inline_shapes[0]
+        assert 0.5 * shape.width < shape.height < 1.2 * shape.width
+        # The PNG in the file has twice the pixels of the width its text was laid out in, and
+        # that text prints at 7 pt or more: the map's town names, its source line and its
+        # boundary note (13 px), measured on the printed width of the picture in the file.
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        png = PILImage.open(io.BytesIO(doc.part.related_parts[rid].blob))
+        css_width = b.images[0].figure.layout.width
+        assert png.width == 2 * css_width
+        assert smallest_font_px(b.images[0].figure) * shape.width.pt / css_width >= 7
         text = "\n".join([p.text for p in doc.paragraphs] + [
             c.text for t in doc.tables for row in t.rows for c in row.cells
         ])  # fmt: skip
