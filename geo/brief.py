@@ -125,6 +125,13 @@ def _summary(text: str, cites: list[Citation], numbering: _Numbering) -> tuple[M
     return (Marked(tuple((t, tuple(n)) for t, n in pieces)),)
 
 
+def _by_date(events: list[Event]) -> list[Event]:
+    """Events in date order, undated ones last (in the data's order). A claim's events were
+    appended after the subject's own, so without this a 2013 event followed a 2024 one. ISO
+    dates of any precision sort as text: "2013" before "2013-05" before "2014"."""
+    return sorted(events, key=lambda e: (e.date is None, e.date or ""))
+
+
 def _event_item(ev: Event, numbering: _Numbering) -> Item:
     when = ev.date or f"undated (“{ev.date_phrase}”)"
     return Item(
@@ -243,17 +250,15 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
             heading=f"Status: {STATUS_LABEL[p.status]}, in the sources' words",
             quotes=(numbering.quote(p.status_basis),),
         )
-        status_note = None
     else:
         status = Item(
             heading=f"Status: {STATUS_LABEL[p.status]}, not stated by the sources",
             atlas_note=p.status_note,
         )
-        status_note = p.status_note
     claims = claims_api.claims_about_feature(ds, feature_id)
     events = [e for e in ds.events if feature_id in e.related_features]
     claim_events = {eid for c in claims for eid in c.events}
-    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    events = _by_date(events + [e for e in ds.events if e.id in claim_events and e not in events])
     disagreements = claims_api.disagreements_about_feature(ds, feature_id)
     figures = _figures_for(ds, claims, list(p.citations), events, disagreements)
 
@@ -273,11 +278,12 @@ def feature_brief(ds: Dataset, feature_id: str, on: date | None = None) -> Brief
         sections.append(("Figures", [_figure_item(f, numbering) for f in figures]))
     differences = [_difference(ds, d, numbering) for d in disagreements]
 
-    atlas_notes = []
-    if status_note:
-        atlas_notes.append(f"Status note: {status_note}")
-    atlas_notes.append(f"Placement note (how the atlas drew it): {p.geometry_source}")
-    atlas_notes.append(f"Precision, {p.precision}: {PRECISION_MEANING[p.precision]}")
+    # The status note is printed once, under Status, where it explains the status it stands
+    # for; repeating it among the atlas's notes printed the same paragraph twice.
+    atlas_notes = [
+        f"Placement note (how the atlas drew it): {p.geometry_source}",
+        f"Precision, {p.precision}: {PRECISION_MEANING[p.precision]}",
+    ]
     length = length_line(feature)
     if length:
         atlas_notes.append(length + ".")
@@ -326,7 +332,7 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
     claims = claims_api.claims_on_topic(ds, topic)
     events = [e for e in ds.events if e.topic == topic]
     claim_events = {eid for c in claims for eid in c.events}
-    events += [e for e in ds.events if e.id in claim_events and e not in events]
+    events = _by_date(events + [e for e in ds.events if e.id in claim_events and e not in events])
     feature_ids = list(
         dict.fromkeys(
             [fid for c in claims for fid in c.features]
@@ -362,10 +368,12 @@ def topic_brief(ds: Dataset, topic: str, on: date | None = None) -> Brief:
     atlas_notes = [
         f"{f.props.name}: placed {f.props.precision}ly. {f.props.geometry_source}" for f in features
     ]
-    images = ([map_image(ds, features, on)] if features else []) + [
+    label = topic_label(topic)
+    # Named for the topic: the map's general title ("what crosses it") said nothing of it.
+    title = f"{label}: the places its sources name"
+    images = ([map_image(ds, features, on, title)] if features else []) + [
         chart_image(ds, c, on) for c in _charts_for(ds, figures, feature_ids)
     ]
-    label = topic_label(topic)
     records: list[Any] = [*claims, *events, *features, *figures, *disagreements]
     return Brief(
         title=label,

@@ -12,11 +12,17 @@ import re
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from geo.briefmodel import Brief, Item, Quote
 
 ATLAS_GREY = RGBColor(0x4A, 0x4F, 0x55)
+# A4 with the PDF's margins (geo/briefpdf.py's @page): python-docx's template is US Letter, so
+# the two formats of one brief printed on different paper. The images span the text width,
+# 174 mm, as in the PDF, so a map prints its names at the same size in both.
+PAGE_MM = (210, 297)
+MARGIN_MM = {"left": 18, "right": 18, "top": 18, "bottom": 20}
+IMAGE_MM = PAGE_MM[0] - MARGIN_MM["left"] - MARGIN_MM["right"]
 # XML 1.0 forbids these; python-docx would raise on them rather than write a broken file.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 KEY = (
@@ -66,8 +72,9 @@ def docx_bytes(brief: Brief) -> bytes:
     """The brief as .docx bytes; its images must have been rendered (geo.briefimages.render_images)."""
     doc = Document()
     section = doc.sections[0]
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2)
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    for side, mm in MARGIN_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
     doc.styles["Normal"].font.name = "DejaVu Sans"
     doc.styles["Normal"].font.size = Pt(10)
     doc.core_properties.title = clean(f"Brief: {brief.title}")
@@ -149,7 +156,7 @@ def _image(doc, image) -> None:
         raise ValueError(
             f"image {image.id!r} is not rendered; call geo.briefimages.render_images first"
         )
-    doc.add_picture(io.BytesIO(image.png), width=Cm(16.5))
+    doc.add_picture(io.BytesIO(image.png), width=Mm(IMAGE_MM))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     cap = doc.add_paragraph()
     cap.add_run(clean(image.title) + ". ").bold = True

@@ -14,11 +14,21 @@ from geo.charts import Chart
 from geo.credits import source_line
 from geo.models import Dataset, Feature
 
+# A brief prints its images 174 mm (493 pt) wide (geo/briefpdf.py, geo/briefdocx.py). They are
+# laid out at about that size in CSS px, so that the renderer's 13-14 px text prints at 7-8 pt
+# (the map's 1800 px export printed its town names at 3.5 pt and its footer at 3 pt), and
+# rendered at twice that in device pixels (about 260 dpi), sharp on paper.
+PRINTED_PT = 174 / 25.4 * 72
+BRIEF_MAP_SIZE = (900, 920)
+BRIEF_CHART_SIZE = (900, 560)
+BRIEF_SCALE = 2.0
 
-def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
-    """The cited map of these features (the one call into the map renderer, geo/mapimage.py)."""
+
+def map_image(ds: Dataset, features: list[Feature], on: date, title: str | None = None) -> Image:
+    """The cited map of these features (the one call into the map renderer, geo/mapimage.py),
+    headed `title` (a topic's name) or else the renderer's own title."""
     from geo.mapbase import opening_bounds
-    from geo.mapimage import MAP_SIZE, map_figure
+    from geo.mapimage import map_figure
 
     layers = list(dict.fromkeys(["border", *(f.layer for f in features)]))
     bounds = opening_bounds(ds)
@@ -33,7 +43,8 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
         bounds = (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
     # One feature: the renderer's own selection (halo, bold name); several: the brief's band.
     one = drawn[0].id if len(drawn) == 1 else None
-    image = map_figure(ds, layers, bounds, on, selected=one)
+    named = {"title": title} if title else {}
+    image = map_figure(ds, layers, bounds, on, selected=one, size=BRIEF_MAP_SIZE, **named)
     if one is None:
         _halo(image.figure, drawn)
     names = (
@@ -44,7 +55,7 @@ def map_image(ds: Dataset, features: list[Feature], on: date) -> Image:
     line = "Sources of the features drawn: " + "; ".join(
         ds.sources[s].meta.reference() if s in ds.sources else s for s in image.source_ids
     )
-    return Image("map", f"Map: {names}", line + ".", image.figure, MAP_SIZE)
+    return Image("map", f"Map: {names}", line + ".", image.figure, BRIEF_MAP_SIZE, BRIEF_SCALE)
 
 
 HALO = "rgba(255, 193, 7, 0.55)"
@@ -86,7 +97,11 @@ def _halo(fig: Any, features: list[Feature]) -> None:
 
 
 def chart_image(ds: Dataset, chart: Chart, on: date) -> Image:
-    return Image(chart.id, chart.title, source_line(ds, chart), cited_figure(ds, chart, on))
+    width, height = BRIEF_CHART_SIZE
+    figure = cited_figure(ds, chart, on, width=width, height=height)
+    return Image(
+        chart.id, chart.title, source_line(ds, chart), figure, BRIEF_CHART_SIZE, BRIEF_SCALE
+    )
 
 
 def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
@@ -97,9 +112,12 @@ def render_images(brief: Brief, *, missing_ok: bool = False) -> Brief:
     """
     from geo.pngexport import ExportUnavailable, render_image
 
+    def render(i: Image) -> bytes:
+        return render_image(i.figure, *i.size, i.scale)
+
     try:
         brief.images = [
-            Image(i.id, i.title, i.source_line, i.figure, i.size, render_image(i.figure, *i.size))
+            Image(i.id, i.title, i.source_line, i.figure, i.size, i.scale, render(i))
             for i in brief.images
         ]
     except ExportUnavailable as exc:

@@ -77,7 +77,8 @@ class Image:
     title: str
     source_line: str
     figure: Any = field(repr=False, compare=False)  # the go.Figure to render
-    size: tuple[int, int] = EXPORT_SIZE
+    size: tuple[int, int] = EXPORT_SIZE  # in CSS px, the size its text is laid out in
+    scale: float = 1.0  # device pixels per CSS px in the PNG
     png: bytes | None = field(default=None, repr=False, compare=False)
 
 

@@ -184,6 +184,34 @@ class Lines:
         return len(self.tree.query(sbox(box.x0, box.y0, box.x1, box.y1), predicate="intersects"))
 
 
+# Rings up to here keep a name beside its symbol; beyond, its leader may reach past a neighbour
+# and the name read as another feature's. A name stays near, covering a line if it must, and
+# goes farther out only when nothing near is free.
+NEAR = 3
+
+
+def _tiers(label: Label):
+    """The label's candidates in two tiers, near then far, each best first."""
+    per_ring = len(DIRECTIONS) if not label.centred else len(SHIFTS)
+    every = candidates(label)
+    cut = NEAR * per_ring if label.leader and not label.centred else len(every)
+    return [every[:cut], every[cut:]]
+
+
+def _choose(tier, taken: list[Box], frame: Box, lines: Lines):
+    """Of a tier's free positions, the first covering no line, else the first covering fewest;
+    None if none is free."""
+    best = None
+    for box, leader in tier:
+        if box.inside(frame) and not any(box.overlaps(o) for o in taken):
+            covered = lines.under(box)
+            if best is None or covered < best[0]:
+                best = (covered, box, leader)
+            if covered == 0:
+                break
+    return best
+
+
 def place_labels(
     labels: list[Label], obstacles: list[Box], frame: Box, lines: Lines | None = None
 ) -> tuple[list[Placed], list[Label]]:
@@ -191,22 +219,21 @@ def place_labels(
     no label placed before; returns those placed and those that fit nowhere.
 
     Obstacles are what a name must never cover: the symbols, the scale bar, the north arrow,
-    the inset. A placed label becomes an obstacle for the next. Of the positions left, the first
-    that covers none of `lines` is taken; if every one covers a line, the first covering fewest.
+    the inset. A placed label becomes an obstacle for the next. Of the positions left near the
+    symbol (the first NEAR rings), the first that covers none of `lines` is taken, else the first
+    covering fewest; only when no near position is free does a name go farther out, by the same
+    rule.
     """
     lines = lines or Lines()
     taken = list(obstacles)
     placed: list[Placed] = []
     left_out: list[Label] = []
     for label in labels:
-        best: tuple[int, Box, bool] | None = None
-        for box, leader in candidates(label):
-            if box.inside(frame) and not any(box.overlaps(o) for o in taken):
-                covered = lines.under(box)
-                if best is None or covered < best[0]:
-                    best = (covered, box, leader)
-                if covered == 0:
-                    break
+        best = None
+        for tier in _tiers(label):
+            best = _choose(tier, taken, frame, lines)
+            if best is not None:
+                break
         if best is None:
             left_out.append(label)
         else:
@@ -216,10 +243,16 @@ def place_labels(
 
 
 def free_of_lines(label: Label, taken: list[Box], frame: Box, lines: Lines) -> Box | None:
-    """A position for `label` that overlaps nothing in `taken` and covers no line, if any."""
-    for box, _ in candidates(label):
-        if box.inside(frame) and not any(box.overlaps(o) for o in taken) and not lines.under(box):
-            return box
+    """A position for `label` that overlaps nothing in `taken` and covers no line, in the tier
+    place_labels would use (the near rings, if any near position is free), if any."""
+    for tier in _tiers(label):
+        if _choose(tier, taken, frame, Lines()) is None:
+            continue  # nothing free in this tier: place_labels looks farther
+        for box, _ in tier:
+            free = box.inside(frame) and not any(box.overlaps(o) for o in taken)
+            if free and not lines.under(box):
+                return box
+        return None
     return None
 
 

@@ -16,7 +16,12 @@ OUTLINE = "#9aa5ab"
 MARGIN_L, MARGIN_R, MARGIN_T = 20, 20, 70
 FOOTER_LINES = 10  # room kept under the map for the footer's lines
 LEGEND_PX = 90
-INSET_PX = 240  # the inset's height
+INSET_PX = 240  # the inset's height, in an image of the default size (a map 920 px high)
+
+
+def inset_px(plot_h: float) -> int:
+    """The inset's height: INSET_PX, or less in a lower map, where 240 px covered half of it."""
+    return min(INSET_PX, round(plot_h * 0.27))
 
 
 def layout(
@@ -60,14 +65,15 @@ class Frame:
 def inset_box(frame: Frame, points: list[tuple[float, float]]) -> Box:
     """The locator inset's corner: of bottom right, top left, bottom left and top right, the one
     over the fewest drawn points (symbols and line vertices), bottom right on a tie."""
-    w = INSET_PX * (REGION[2] - REGION[0]) / (merc_y(REGION[3]) - merc_y(REGION[1]))
+    height = inset_px(frame.h)
+    w = height * (REGION[2] - REGION[0]) / (merc_y(REGION[3]) - merc_y(REGION[1]))
     f = frame.box()
     m = 10
     corners = [
-        Box(f.x1 - m - w, f.y1 - m - INSET_PX, f.x1 - m, f.y1 - m),
-        Box(f.x0 + m, f.y0 + m, f.x0 + m + w, f.y0 + m + INSET_PX),
-        Box(f.x0 + m, f.y1 - 70 - INSET_PX, f.x0 + m + w, f.y1 - 70),
-        Box(f.x1 - m - w, f.y0 + 90, f.x1 - m, f.y0 + 90 + INSET_PX),
+        Box(f.x1 - m - w, f.y1 - m - height, f.x1 - m, f.y1 - m),
+        Box(f.x0 + m, f.y0 + m, f.x0 + m + w, f.y0 + m + height),
+        Box(f.x0 + m, f.y1 - 70 - height, f.x0 + m + w, f.y1 - 70),
+        Box(f.x1 - m - w, f.y0 + 90, f.x1 - m, f.y0 + 90 + height),
     ]
 
     def under(c: Box) -> int:

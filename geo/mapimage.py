@@ -172,11 +172,13 @@ def map_figure(
     *,
     selected: str | None = None,
     size: tuple[int, int] = MAP_SIZE,
+    title: str = "Iran–Pakistan border: what crosses it",
 ) -> MapImage:
     """The map of the given layers (all if None) in `bounds` (the opening view if None), cited.
 
     `bounds` is (west, south, east, north): the reader's view, widened to the image's shape.
-    `selected` (a feature id) is drawn with a halo and its name in bold. Countries, seas and
+    `selected` (a feature id) is drawn with a halo and its name in bold; `title` (plain text)
+    heads it. Countries, seas and
     the towns the view has room for are named; every name is placed by geo/labels.py so that
     none overlaps another or a symbol (names that fit nowhere are left out, and listed in
     `MapImage.left_out`). A locator inset shows where the view lies. Its legend lists exactly
@@ -362,7 +364,7 @@ def map_figure(
 
     locator(fig, land, bounds, inset, size, kept)
     footer = map_footer(ds, shown, source_ids, on, marks, width_px=plot_w)
-    title = "Iran–Pakistan border: what crosses it"
+    title = plot(title)
     if chosen is not None:
         title += f"<br><sup>Highlighted: {plot(chosen.props.name)}</sup>"
     fig.update_layout(

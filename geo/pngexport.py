@@ -26,6 +26,7 @@ import functools
 import html
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -90,6 +91,23 @@ QUIET_FLAGS = (
 # A proxy on the discard port of loopback: a request that slipped past the flags fails at once
 # on this machine instead of reaching the network.
 DEAD_PROXY = "http://127.0.0.1:9"
+
+
+class _NoWatchdogClose(logging.Filter):
+    """Drops choreographer's "Wait expired, Browser is being closed by watchdog." warning.
+
+    Its watchdog logs that line whenever the browser process ends, and the atlas ends it
+    itself: on every exit (atexit's reset) and when it discards a failed generation, which it
+    reports in its own words (ExportUnavailable). So every successful `python -m geo brief`
+    printed it to stderr, as if something had failed. Every other record still passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Wait expired, Browser is being closed")
+
+
+WATCHDOG_FILTER = _NoWatchdogClose()
+logging.getLogger("choreographer.browser_async").addFilter(WATCHDOG_FILTER)
 
 
 _launchers: dict[str, str | None] = {}

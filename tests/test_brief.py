@@ -21,7 +21,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from geo import brief as briefs
-from geo import briefmodel
+from geo import briefimages, briefmodel
 from geo.__main__ import main
 from geo.briefdocx import docx_bytes
 from geo.briefpdf import brief_html, html_to_pdf, pdf_bytes
@@ -39,11 +39,27 @@ def stand_in_png(colour: str) -> bytes:
     return out.getvalue()
 
 
+def smallest_font_px(fig) -> float:
+    """The smallest text size a figure sets, in CSS px: its font, legend, annotations (names,
+    source line) and trace text (the scale bar's length)."""
+    sizes = [fig.layout.font.size, fig.layout.legend.font.size]
+    sizes += [a.font.size for a in fig.layout.annotations if a.font]
+    sizes += [t.textfont.size for t in fig.data if getattr(t, "textfont", None)]
+    return min(s for s in sizes if s)
+
+
+def printed_pt(image: briefmodel.Image, px: float) -> float:
+    """`px` CSS px of the image's figure, in points as printed across the brief's text width."""
+    return px * briefimages.PRINTED_PT / image.figure.layout.width
+
+
 def with_stand_in_images(b: briefmodel.Brief) -> briefmodel.Brief:
     """The brief with small plain images, so the writers run without a browser."""
     colours = ["#336699", "#993366", "#669933", "#996633", "#339966"]
     b.images = [
-        briefmodel.Image(i.id, i.title, i.source_line, None, i.size, stand_in_png(colours[n % 5]))
+        briefmodel.Image(
+            i.id, i.title, i.source_line, None, i.size, i.scale, stand_in_png(colours[n % 5])
+        )
         for n, i in enumerate(b.images)
     ]
     return b
@@ -163,6 +179,34 @@ def test_status_without_a_source_is_the_atlas_note_not_a_quote(ds):
     assert "not stated by the sources" in b.status.heading
 
 
+def event_dates(b: briefmodel.Brief) -> list[str]:
+    """The date (or "undated") that heads each event of the brief, in printed order."""
+    items = next((items for heading, items in b.sections if heading == "Events"), [])
+    return [re.match(r"\d{4}(?:-\d{2}){0,2}|undated", i.heading)[0] for i in items]
+
+
+def test_events_are_in_date_order_with_the_undated_last(ds):
+    # The pipeline's own events and those its claims name: a claim's 2013 event was printed
+    # after the 2024 one and after an undated one.
+    dates = event_dates(briefs.feature_brief(ds, PIPELINE, ON))
+    assert dates == ["2009", "2013", "2014", "2024", "undated"]
+    for topic in briefs.topics(ds):
+        dates = event_dates(briefs.topic_brief(ds, topic, ON))
+        dated = [d for d in dates if d != "undated"]
+        assert dates == sorted(dated) + ["undated"] * (len(dates) - len(dated)), topic
+
+
+def test_the_status_note_is_printed_once(ds):
+    b = with_stand_in_images(briefs.feature_brief(ds, PIPELINE, ON))
+    note = normalise(ds.feature(PIPELINE).props.status_note)
+    doc = Document(io.BytesIO(docx_bytes(b)))
+    docx_text = normalise("\n".join(p.text for p in doc.paragraphs))
+    assert docx_text.count(note) == 1
+    reader = PdfReader(io.BytesIO(pdf_bytes(b)))
+    flow = squash("\n".join(p.extract_text() for p in reader.pages))
+    assert flow.count(squash(note)) == 1
+
+
 def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
     for topic in briefs.topics(ds):
         b = briefs.topic_brief(ds, topic, ON)
@@ -170,6 +214,20 @@ def test_topic_brief_quotes_verbatim_and_names_its_map_and_charts(ds):
         assert b.notes and b.sources
     energy = briefs.topic_brief(ds, "energy", ON)
     assert {"map", "pipeline"} <= {i.id for i in energy.images}
+
+
+def test_a_topic_briefs_map_is_titled_with_the_topic(ds):
+    for topic in briefs.topics(ds):
+        b = briefs.topic_brief(ds, topic, ON)
+        for image in b.images[:1]:
+            if image.id != "map":
+                continue
+            title = image.figure.layout.title.text
+            assert title.startswith(briefs.topic_label(topic) + ":"), title
+            assert "what crosses it" not in title
+    # A feature's brief keeps the map's own title, its feature highlighted under it.
+    title = briefs.feature_brief(ds, PIPELINE, ON).images[0].figure.layout.title.text
+    assert title.startswith("Iran–Pakistan border: what crosses it<br>")
 
 
 def test_unknown_feature_or_topic_is_named_in_the_error(ds):
@@ -201,6 +259,38 @@ def test_docx_holds_every_quote_verbatim_numbered_notes_and_the_images(ds):
     assert b.as_of in doc.sections[0].footer.paragraphs[0].text
     headings = [p.text for p in paragraphs if p.style.name.startswith("Heading")]
     assert {"Where the sources differ", "Notes", "Sources"} <= set(headings)
+
+
+def test_brief_images_are_laid_out_at_their_printed_size_so_their_text_prints_at_7_pt(ds):
+    # The map was laid out 1800 px wide and printed 174 mm wide: its town names printed at
+    # 3.5 pt and its source line at 3 pt. Laid out about as wide as it prints, at twice the
+    # device pixels, the renderer's 13-14 px text prints at 7-8 pt and stays sharp.
+    for b in (briefs.feature_brief(ds, PIPELINE, ON), briefs.topic_brief(ds, "energy", ON)):
+        assert b.images[0].id == "map" and len(b.images) >= 2
+        for image in b.images:
+            fig = image.figure
+            assert (fig.layout.width, fig.layout.height) == image.size and image.scale == 2
+            assert 7 <= printed_pt(image, smallest_font_px(fig)) <= 9, image.id
+        footer = next(a for a in b.images[0].figure.layout.annotations if a.name == "source-line")
+        assert printed_pt(b.images[0], footer.font.size) >= 7
+        # The footer's lines fit the narrower image: none is longer than its wrap width.
+        assert max(len(line) for line in footer.text.split("<br>")) <= 125
+
+
+def test_docx_is_a4_like_the_pdf_with_its_images_across_the_text_width(ds):
+    from docx.shared import Mm
+
+    b = with_stand_in_images(briefs.feature_brief(ds, PIPELINE, ON))
+    doc = Document(io.BytesIO(docx_bytes(b)))
+    for section in doc.sections:
+        # EMU rounding: within a tenth of a millimetre of 210 × 297 mm (Letter is 216 × 279).
+        assert abs(section.page_width - Mm(210)) < Mm(0.1)
+        assert abs(section.page_height - Mm(297)) < Mm(0.1)
+        assert Mm(15) <= min(section.left_margin, section.right_margin, section.top_margin)
+        text_width = section.page_width - section.left_margin - section.right_margin
+        assert all(abs(s.width - text_width) < Mm(0.1) for s in doc.inline_shapes)
+    box = PdfReader(io.BytesIO(pdf_bytes(b))).pages[0].mediabox
+    assert [round(float(x) * 25.4 / 72) for x in (box.width, box.height)] == [210, 297]
 
 
 def test_pdf_holds_every_quote_verbatim_the_notes_and_the_images(ds):
@@ -275,12 +365,23 @@ def test_cli_writes_the_pipeline_brief_with_its_real_map_and_chart(ds, tmp_path,
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
+    # choreographer's watchdog logs this whenever the browser ends, so it came with every run.
+    assert "Browser is being closed by watchdog" not in run.stderr
     b = briefs.feature_brief(ds, PIPELINE)
     if suffix == ".docx":
         doc = Document(str(out))
         assert len(doc.inline_shapes) == len(b.images)
-        # The real map is wide: 16.5 cm across, its height from the rendered image's aspect.
-        assert doc.inline_shapes[0].height < doc.inline_shapes[0].width
+        # Printed across the text width, its height from the rendered image's aspect.
+        shape = doc.inline_shapes[0]
+        assert 0.5 * shape.width < shape.height < 1.2 * shape.width
+        # The PNG in the file has twice the pixels of the width its text was laid out in, and
+        # that text prints at 7 pt or more: the map's town names, its source line and its
+        # boundary note (13 px), measured on the printed width of the picture in the file.
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        png = PILImage.open(io.BytesIO(doc.part.related_parts[rid].blob))
+        css_width = b.images[0].figure.layout.width
+        assert png.width == 2 * css_width
+        assert smallest_font_px(b.images[0].figure) * shape.width.pt / css_width >= 7
         text = "\n".join([p.text for p in doc.paragraphs] + [
             c.text for t in doc.tables for row in t.rows for c in row.cells
         ])  # fmt: skip

@@ -6,6 +6,7 @@ Real kaleido, real Chromium: the faults are real signals sent to the export brow
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
@@ -148,3 +149,13 @@ def test_a_chart_pdf_is_titled_after_its_chart_and_compressed(ds):
     # The compressed file is well under the raw one (about half), never over 600 KB.
     assert len(pdf) < 0.8 * len(raw), (len(pdf), len(raw))
     assert len(pdf) < 600_000, len(pdf)
+
+
+def test_only_the_watchdog_close_line_of_choreographer_is_silenced(caplog):
+    # The logger choreographer writes it on, as its own module names it; an error on the same
+    # logger still reaches the operator.
+    log = logging.getLogger("choreographer.browser_async")
+    with caplog.at_level(logging.DEBUG, logger="choreographer.browser_async"):
+        log.warning("Wait expired, Browser is being closed by watchdog.")
+        log.error("Browser crashed: something else")
+    assert [r.getMessage() for r in caplog.records] == ["Browser crashed: something else"]
