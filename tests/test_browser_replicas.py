@@ -413,17 +413,28 @@ def test_a_reader_whose_replica_dies_is_back_on_a_working_page_on_the_next_click
     print(f"load: {load['clicks']} clicks, {load['errors']} errors (sessions on the dead replica)")
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_the_supervisor_haproxy_and_every_replica():
+def started_processes(deployment) -> list:
+    """supervisord and everything under it: HAProxy and the replicas."""
     import psutil
 
-    deployment = Replicas(n=2).start()
     supervisor = psutil.Process(int((deployment.run_dir / "supervisord.pid").read_text()))
     started = [supervisor, *supervisor.children(recursive=True)]
     names = {p.name() for p in started}
     assert "haproxy" in names and len(started) >= 4, names  # supervisord, haproxy, 2 replicas
+    return started
+
+
+# SIGINT is what Ctrl-C in the terminal sends the script; SIGHUP, closing the terminal (the
+# script trapped only INT and TERM, and a closed terminal left everything running).
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "hangup"])
+def test_ctrl_c_or_a_closed_terminal_stops_the_supervisor_haproxy_and_every_replica(sig):
+    import psutil
+
+    deployment = Replicas(n=2).start()
+    started = started_processes(deployment)
     run_dir = deployment.run_dir
-    deployment.proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends the script
+    deployment.proc.send_signal(sig)
     assert deployment.proc.wait(timeout=60) == 0, deployment.output()[-3000:]
     _, alive = psutil.wait_procs(started, timeout=5)
     assert not alive, [p.pid for p in alive]
@@ -431,3 +442,20 @@ def test_ctrl_c_stops_the_supervisor_haproxy_and_every_replica():
     deployment.stop()  # nothing left to stop
     assert deployment.leftovers == []
     assert not run_dir.exists()
+
+
+@pytest.mark.slow
+def test_a_killed_supervisor_leaves_nothing_running():
+    """supervisord itself killed (SIGKILL: it cannot stop its children): the script ends with its
+    status, and stops the orphans left in supervisord's session on the way out."""
+    import psutil
+
+    deployment = Replicas(n=2).start()
+    started = started_processes(deployment)
+    started[0].kill()
+    assert deployment.proc.wait(timeout=60) == 128 + signal.SIGKILL, deployment.output()[-3000:]
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert not alive, [(p.pid, p.name()) for p in alive]
+    assert status(deployment.url + "/_stcore/health") is None
+    deployment.stop()
+    assert deployment.leftovers == []
