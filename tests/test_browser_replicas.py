@@ -434,12 +434,14 @@ def test_ctrl_c_or_a_closed_terminal_stops_the_supervisor_haproxy_and_every_repl
     deployment = Replicas(n=2).start()
     started = started_processes(deployment)
     run_dir = deployment.run_dir
-    deployment.proc.send_signal(sig)
-    assert deployment.proc.wait(timeout=60) == 0, deployment.output()[-3000:]
-    _, alive = psutil.wait_procs(started, timeout=5)
-    assert not alive, [p.pid for p in alive]
-    assert status(deployment.url + "/_stcore/health") is None
-    deployment.stop()  # nothing left to stop
+    try:
+        deployment.proc.send_signal(sig)
+        assert deployment.proc.wait(timeout=60) == 0, deployment.output()[-3000:]
+        _, alive = psutil.wait_procs(started, timeout=5)
+        assert not alive, [p.pid for p in alive]
+        assert status(deployment.url + "/_stcore/health") is None
+    finally:
+        end_all(deployment, started)  # nothing left to stop, unless the test failed
     assert deployment.leftovers == []
     assert not run_dir.exists()
 
@@ -452,10 +454,24 @@ def test_a_killed_supervisor_leaves_nothing_running():
 
     deployment = Replicas(n=2).start()
     started = started_processes(deployment)
-    started[0].kill()
-    assert deployment.proc.wait(timeout=60) == 128 + signal.SIGKILL, deployment.output()[-3000:]
-    _, alive = psutil.wait_procs(started, timeout=15)
-    assert not alive, [(p.pid, p.name()) for p in alive]
-    assert status(deployment.url + "/_stcore/health") is None
-    deployment.stop()
+    try:
+        started[0].kill()
+        assert deployment.proc.wait(timeout=60) == 128 + signal.SIGKILL, deployment.output()[-3000:]
+        _, alive = psutil.wait_procs(started, timeout=15)
+        assert not alive, [(p.pid, p.name()) for p in alive]
+        assert status(deployment.url + "/_stcore/health") is None
+    finally:
+        end_all(deployment, started)
     assert deployment.leftovers == []
+
+
+def end_all(deployment, started: list) -> None:
+    """Stop the deployment, and kill what a failed run left: orphans of a dead supervisord are
+    out of the harness's reach (it finds processes under supervisord), and would outlive the
+    test."""
+    import psutil
+
+    deployment.stop()
+    for proc in started:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
