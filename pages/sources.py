@@ -14,7 +14,7 @@ from geo.params import int_param
 from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes
 from geo.sources import search
 from geo.text import h, md
-from geo.urlstate import focus_from_query, focus_to_query, id_notice
+from geo.urlstate import focus_from_query, focus_to_query, id_notice, shown
 from geo.vocabulary import DISAGREEMENT_LABEL
 from pages import _state
 from pages._shared import dataset, download, problem_banner, source_cards, sources_csv_button
@@ -42,7 +42,9 @@ if _state.arrived():
     if "source" in link or "cite" in link or "hit" in link:
         doc = (link.get("source") or [None])[-1]
         if doc is not None and doc not in ds.sources:
-            notices.append(f"No source has the id “{doc}”.")
+            # Cut, as every notice cuts a link's value: a crafted 100 KB id is named, not
+            # repeated whole in a 100 KB warning.
+            notices.append(f"No source has the id “{shown(doc)}”.")
             doc = None
         focus, more = focus_from_query(
             link, doc, {sid: {p.key for p in passages(ds, sid)} for sid in ds.sources}

@@ -8,7 +8,8 @@
 #   ATLAS_RUN_DIR                  logs and the supervisor's socket (default: a new temporary folder)
 #
 # Every process runs under supervisord (deploy/supervisord.conf), which restarts any that dies;
-# Ctrl-C (or SIGTERM to this script) stops them all and removes the temporary folder.
+# Ctrl-C, SIGTERM or closing the terminal (SIGHUP) stops them all, and however the script ends
+# the temporary folder is removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -31,6 +32,33 @@ fi
 export STREAMLIT_SERVER_COOKIE_SECRET
 
 made_run_dir=""
+sup=""
+# Runs however the script ends: a signal, a failed step under `set -e` (haproxy -c refusing the
+# config, a non-zero `wait`) or supervisord exiting. Trapping INT and TERM alone left the
+# temporary folder behind on any error, and everything running when the terminal was closed.
+cleanup() {
+  # A second Ctrl-C must not cut this short and leave half of it running: supervisord stops
+  # its processes within their stopwaitsecs and then kills them.
+  trap '' INT TERM HUP
+  if [ -n "$sup" ]; then
+    kill -TERM "$sup" 2>/dev/null || true
+    wait "$sup" 2>/dev/null || true
+    # supervisord runs in a session of its own (setsid below); anything still in that session
+    # is a child it could not stop (it was killed itself): stopped here, not left orphaned.
+    # KILL after 10 s (supervisord's stopwaitsecs): a replica whose log pipe died with
+    # supervisord no longer exits on TERM (seen in tests/test_browser_replicas.py).
+    if pkill -TERM -s "$sup" 2>/dev/null; then
+      for _ in $(seq 20); do pgrep -s "$sup" >/dev/null || break; sleep 0.5; done
+      pkill -KILL -s "$sup" 2>/dev/null || true
+    fi
+  fi
+  if [ -n "$made_run_dir" ]; then rm -rf "$made_run_dir"; fi
+}
+trap cleanup EXIT
+# Asked to stop (Ctrl-C, SIGTERM, the terminal closed): a clean stop, status 0; the EXIT trap
+# does the stopping.
+trap 'exit 0' INT TERM HUP
+
 if [ -z "${ATLAS_RUN_DIR:-}" ]; then
   ATLAS_RUN_DIR="$(mktemp -d -t atlas-replicas-XXXXXX)"
   made_run_dir="$ATLAS_RUN_DIR"
@@ -48,24 +76,22 @@ done
 export ATLAS_ROOT="$ROOT" ATLAS_PYTHON="$PY" ATLAS_REPLICAS="$N" REPLICA_BASE_PORT="$BASE"
 export ATLAS_HAPROXY="$HAPROXY" ATLAS_HAPROXY_CFG="$cfg" ATLAS_RUN_DIR
 export ATLAS_PROXY_BIND="${PROXY_BIND:-0.0.0.0}:$PORT"
-"$HAPROXY" -c -q -f "$cfg"
+# Checked before anything starts. `haproxy -c -q` failed silently, so its words are kept and
+# shown under ours (a bad PORT or PROXY_BIND is the usual cause).
+if ! checked="$("$HAPROXY" -c -f "$cfg" 2>&1)"; then
+  echo "serve_replicas: HAProxy refuses its config (deploy/haproxy.cfg, listening on $ATLAS_PROXY_BIND); check PORT and PROXY_BIND. HAProxy says:" >&2
+  echo "$checked" >&2
+  exit 2
+fi
 
 # supervisord in its own session: Ctrl-C reaches this script only, which asks supervisord to
 # stop everything in order (HAProxy first, then the replicas), rather than every process
 # getting the signal at once while supervisord is still restarting them.
 setsid "$ROOT/.venv/bin/supervisord" -c deploy/supervisord.conf &
 sup=$!
-stop() {
-  trap - INT TERM
-  kill -TERM "$sup" 2>/dev/null || true
-  wait "$sup" 2>/dev/null || true
-  [ -n "$made_run_dir" ] && rm -rf "$made_run_dir"
-  exit 0
-}
-trap stop INT TERM
 echo "supervisord (pid $sup) runs them; status: ATLAS_RUN_DIR=$ATLAS_RUN_DIR .venv/bin/supervisorctl -c deploy/supervisord.conf status"
 echo "HAProxy on $ATLAS_PROXY_BIND in front of $N replica(s): http://127.0.0.1:$PORT"
-wait "$sup"
-status=$?
-[ -n "$made_run_dir" ] && rm -rf "$made_run_dir"
+# supervisord's own status is the script's; the EXIT trap cleans up either way.
+status=0
+wait "$sup" || status=$?
 exit "$status"

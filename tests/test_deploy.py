@@ -7,6 +7,7 @@ tests/test_browser_replicas.py; here, the Kubernetes manifests against the API's
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import kubernetes_validate
@@ -115,3 +116,20 @@ def test_haproxy_accepts_the_config_as_serve_replicas_writes_it(tmp_path):
         capture_output=True, text=True, env={"ATLAS_PROXY_BIND": "127.0.0.1:9100"},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_serve_replicas_says_why_haproxy_refused_and_leaves_no_folder_behind(tmp_path):
+    # A step failing under `set -e` once the script has made its run folder (here HAProxy's
+    # check of a port it cannot bind) used to leave the folder, and said nothing (`-c -q`).
+    env = {k: v for k, v in os.environ.items() if k != "ATLAS_RUN_DIR"}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "serve_replicas.sh"), "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**env, "PORT": "99999", "PROXY_BIND": "127.0.0.1", "TMPDIR": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "serve_replicas: HAProxy refuses its config" in done.stderr
+    assert "check PORT and PROXY_BIND" in done.stderr
+    assert "invalid port '99999'" in done.stderr  # HAProxy's own words, kept under ours
+    assert list(tmp_path.iterdir()) == []  # mktemp made its folder here; the exit removed it

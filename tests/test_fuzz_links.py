@@ -79,6 +79,29 @@ def test_unknown_source_gives_a_notice(source):
     assert any("No source has the id" in w.value for w in at.warning)
 
 
+# Every page's notice for an id or name the link got wrong, with a value as long as a crafted
+# link can carry: the notice names it cut and says how long it was, not a 100 KB warning box.
+@pytest.mark.parametrize(
+    "page, key, words",
+    [
+        ("pages/sources.py", "source", "No source has the id"),
+        ("pages/sources.py", "tab", "Unknown tab"),
+        ("pages/timeline.py", "event", "No event has the id"),
+        ("pages/timeline.py", "period", "Unknown period"),
+        ("pages/timeline.py", "topics", "Unknown topic"),
+        ("pages/topics.py", "topic", "No topic is called"),
+        ("pages/map.py", "feature", "No feature has the id"),
+        ("pages/map.py", "basemap", "Unknown basemap"),
+    ],
+)
+def test_a_notice_cuts_a_very_long_value_from_the_link(page, key, words):
+    at = run(page, {key: "x" * 100_000})
+    assert not at.exception, [e.value for e in at.exception]
+    (notice,) = [w.value for w in at.warning if words in w.value]
+    assert "100,000 characters" in notice  # (escaped for Markdown)
+    assert len(notice) < 400, notice[:500]
+
+
 @pytest.mark.parametrize("hit", ["²", "٣", "9" * 5000, "-1", "1e3", " 2", "0x1"])
 def test_odd_hit_on_the_sources_page_does_not_raise(hit):
     at = run("pages/sources.py", {"source": "complex-partnership", "q": "Gwadar", "hit": hit})
