@@ -101,7 +101,7 @@ with tab_search:
         texts = {sid: s.text for sid, s in ds.sources.items()}
         hits = search(texts, query)
         counts = {sid: sum(1 for x in hits if x.source_id == sid) for sid in ds.sources}
-        st.markdown(f"**{len(hits)} hit(s)** for “{md(query)}”")
+        st.markdown(f"**{len(hits)} hit(s)** for “{md(shown(query))}”")
         st.dataframe(
             pd.DataFrame(
                 [

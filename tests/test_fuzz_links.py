@@ -112,3 +112,10 @@ def test_a_plain_hit_still_focuses_that_search_hit():
     at = run("pages/sources.py", {"source": "complex-partnership", "q": "Gwadar", "hit": "1"})
     assert not at.exception
     assert at.session_state["state:sources"] == "hit-1"
+
+
+def test_a_very_long_search_from_the_link_is_cut_where_it_is_repeated():
+    at = run("pages/sources.py", {"q": "Gwadar " * 20_000})
+    assert not at.exception, [e.value for e in at.exception]
+    (said,) = [m.value for m in at.markdown if "hit(s)**" in m.value]
+    assert "140,000 characters" in said and len(said) < 400, said[:500]
