@@ -31,7 +31,7 @@ from geo.mapstyle import (
     line_style,
     point_symbol,
 )
-from geo.mapsync import InstantClick, ViewAddress
+from geo.mapsync import ImmediateView, InstantClick, ViewAddress
 from geo.models import Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
@@ -263,6 +263,8 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     m.add_child(Halo())
     # The view in the address as the reader moves the map: see ViewAddress.
     m.add_child(ViewAddress())
+    # The view the page asks for (a link's, the one the reader left) is taken at once.
+    m.add_child(ImmediateView())
     # A click leaves for the server at once, not after streamlit-folium's 250 ms debounce.
     m.add_child(InstantClick())
     # The opening view fits what is shown, at the map's real size in the browser: the same

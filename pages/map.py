@@ -129,7 +129,11 @@ def on_map_change() -> None:
         keep_view()
         # The map's script put the view in the address once the reader moved it: keep it there
         # when the panel next writes the address.
-        if "view" in st.query_params:
+        # Not for a pixel's rounding, though: a shared link's view stays as it was written.
+        kept = st.session_state.get("map_address_view")
+        if "view" in st.query_params and (
+            kept is None or not near(reported, ((kept.lat, kept.lon), kept.zoom))
+        ):
             st.session_state.map_address_view = reported["view"]
     # Only the panel and the download follow: the map drew the popup and the halo itself, and
     # sending it again would cost ~110 KB and a full run per click (issue 10).
