@@ -116,7 +116,26 @@ SCHEMATIC_LABEL = "schematic route: the real alignment is not public"
 APPROXIMATE_LABEL = "approximate position: within a few kilometres"
 
 
+# room() measures the footer's text, milliseconds each time, and map_file_name asks for it
+# on every click (the map download's fragment runs with each): worked out once per dataset,
+# layers and size. Keyed by the dataset's id, holding the dataset so that the id stays its own.
+_ROOM: dict[tuple, tuple[Dataset, tuple[int, int]]] = {}
+
+
 def room(ds: Dataset, layers: list[str] | None, size: tuple[int, int]) -> tuple[int, int]:
+    """(footer lines, legend px) to keep under a map of these layers at this size: see _room."""
+    key = (id(ds), None if layers is None else tuple(layers), tuple(size))
+    known = _ROOM.get(key)
+    if known is not None and known[0] is ds:
+        return known[1]
+    if len(_ROOM) > 256:  # datasets loaded before this one, and odd sizes
+        _ROOM.clear()
+    got = _room(ds, layers, size)
+    _ROOM[key] = (ds, got)
+    return got
+
+
+def _room(ds: Dataset, layers: list[str] | None, size: tuple[int, int]) -> tuple[int, int]:
     """(footer lines, legend px) to keep under a map of these layers at this size: enough for
     every feature of the layers, whatever the view, so that the map's frame is known before
     the view is (the view is widened to it). Never less than a wide image keeps, so that an
