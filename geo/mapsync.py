@@ -146,35 +146,3 @@ class InstantClick(MacroElement):
         self._name = "InstantClick"
         self.click_keys = list(self.CLICK_KEYS)
         self.view_keys = list(self.VIEW_KEYS)
-
-
-class ImmediateView(MacroElement):
-    """A view the page asks for is taken at once, not animated.
-
-    streamlit-folium moves the map to the page's `center` and `zoom` with a bare
-    `map.setView(center, zoom)`, which Leaflet animates over the next frames when the zoom
-    changes. Until that animation has run (a frame not yet painted may hold it back), the map
-    still reports the view before: a reader coming back to the map saw it at the opening zoom
-    for a moment, and a move the reader made in between could be undone by the late animation.
-    Leaflet's own moves (the zoom buttons, the wheel, a popup's pan) pass options and keep their
-    animation; only option-less calls, the page's, are made immediate.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var setView = map.setView;
-            map.setView = function (center, zoom, options) {
-                return setView.call(this, center, zoom,
-                                    options === undefined ? {animate: false} : options);
-            };
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "ImmediateView"

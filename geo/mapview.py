@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import folium
-from folium.map import FitBounds
 
 from geo import basemap as basemap_tiles
 from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
@@ -31,7 +30,7 @@ from geo.mapstyle import (
     line_style,
     point_symbol,
 )
-from geo.mapsync import ImmediateView, InstantClick, ViewAddress
+from geo.mapsync import InstantClick, ViewAddress
 from geo.models import Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
@@ -263,8 +262,6 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
     m.add_child(Halo())
     # The view in the address as the reader moves the map: see ViewAddress.
     m.add_child(ViewAddress())
-    # The view the page asks for (a link's, the one the reader left) is taken at once.
-    m.add_child(ImmediateView())
     # A click leaves for the server at once, not after streamlit-folium's 250 ms debounce.
     m.add_child(InstantClick())
     # The opening view fits what is shown, at the map's real size in the browser: the same
@@ -277,10 +274,4 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         m.fit_bounds(
             [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)
         )
-        # At once, not animated: streamlit-folium moves the map to the view the page asks for
-        # (a shared link's feature, the view the reader left) in the same instant, without
-        # animation, and the fit's zoom animation, queued for the next frame, then undid it.
-        next(c for c in reversed(m._children.values()) if isinstance(c, FitBounds)).options[
-            "animate"
-        ] = False
     return m

@@ -108,13 +108,6 @@ def on_map_change() -> None:
             select(feature_id, move=False)
     reported = map_report(value)
     asked = st.session_state.get("map_view")
-    refit = fitted_to_size(reported, asked)
-    if refit is not None:
-        # A full run (no narrowing below): the map moves to the view that shows the feature
-        # whole at its real size; its report after the move is the one kept.
-        st.session_state.map_view = refit
-        st.session_state.map_fresh = True
-        return
     fresh = st.session_state.pop("map_fresh", False)
     unfitted = near(reported, (DEFAULT_CENTER, DEFAULT_ZOOM)) if reported else False
     if reported and asked and (fresh or unfitted) and not near(reported, asked):
@@ -129,36 +122,11 @@ def on_map_change() -> None:
         keep_view()
         # The map's script put the view in the address once the reader moved it: keep it there
         # when the panel next writes the address.
-        # Not for a pixel's rounding, though: a shared link's view stays as it was written.
-        kept = st.session_state.get("map_address_view")
-        if "view" in st.query_params and (
-            kept is None or not near(reported, ((kept.lat, kept.lon), kept.zoom))
-        ):
+        if "view" in st.query_params:
             st.session_state.map_address_view = reported["view"]
     # Only the panel and the download follow: the map drew the popup and the halo itself, and
     # sending it again would cost ~110 KB and a full run per click (issue 10).
     st.rerun([PANEL, DOWNLOAD])
-
-
-def fitted_to_size(reported: dict | None, asked: tuple | None) -> tuple | None:
-    """The view that shows a shared link's feature whole on the map as it really is, once the
-    map first reports a size; None when the view asked for already does, or nothing is to fit.
-
-    The link's view was fitted to MAP_PX, before the page knew the map's size: on a 390 px
-    phone the map is about half as wide, and a long line opened with both its ends cut off.
-    """
-    fit = st.session_state.get("map_fit")
-    if not fit or reported is None or asked is None:
-        return None
-    width, height = reported["size"]
-    if width < 100 or height < 100:
-        return None  # the frame has no size yet: wait for the next report
-    st.session_state.pop("map_fit", None)
-    feature = ds.feature(fit)
-    if feature is None or st.session_state.get("map_view") != asked:
-        return None
-    view = view_for(feature, (width, height))
-    return None if view[1] >= asked[1] else view
 
 
 def near(reported: dict, asked: tuple) -> bool:
@@ -284,10 +252,6 @@ if _state.arrived():
         st.session_state.map_view = (
             view_for(feature, seen().get("size", MAP_PX)) if feature else None
         )
-        if feature is not None and "size" not in seen():
-            # A shared link opened first: the map's size is not known yet (a phone's is half
-            # of MAP_PX), so the map fits the feature again once it reports its size.
-            st.session_state.map_fit = feature.id
     elif seen().get("view") is not None:
         # Back from another page (by a menu link that may predate the reader's last move):
         # the map opens where the reader left it, and the address says so.

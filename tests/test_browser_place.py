@@ -281,29 +281,3 @@ def test_a_popup_is_never_under_the_map_controls_and_leaves_a_phone_map_visible(
     assert seen["covered"] == 0, seen
     if width < 500:
         assert seen["popup"] <= 0.6 * seen["map"], seen
-
-
-@pytest.mark.parametrize("feature_id", ["ip-gas-pipeline-iran-leg", "iran-pakistan-border"])
-def test_a_shared_link_shows_its_feature_whole_at_either_width(sized, app_server, ds, feature_id):
-    """Issue 20: a link's view was fitted to a 700 px map before the page knew the map's size,
-    so on a phone a long line opened with both ends cut off. The map now fits the feature again
-    once it reports its size."""
-    from shapely.geometry import shape
-
-    page, _, _ = sized
-    west, south, east, north = shape(ds.feature(feature_id).geometry).bounds
-    page.goto(f"{app_server.url}/?feature={feature_id}")
-    frame = map_frame(page)
-    inside = """([w, s, e, n]) => { const b = window.map.getBounds();
-        return b.getWest() <= w + 0.01 && b.getSouth() <= s + 0.01
-            && b.getEast() >= e - 0.01 && b.getNorth() >= n - 0.01; }"""
-    shown = None
-    for _ in range(40):  # the refit is a run after the map's first report: up to 20 s here
-        if frame.evaluate(inside, [west, south, east, north]):
-            break
-        page.wait_for_timeout(500)
-    else:
-        shown = frame.evaluate("(() => { const b = window.map.getBounds(); "
-                               "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), "
-                               "window.map.getZoom()]; })()")  # fmt: skip
-    assert shown is None, f"map shows {shown}, the feature spans {(west, south, east, north)}"
