@@ -13,6 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.io import parse, read_json, record_name, records, rel
+from geo.memo import PerObject
 from geo.models import Feature, FeatureProperties, Layer, Problem
 
 GEOD = Geod(ellps="WGS84")
@@ -54,23 +55,18 @@ def distance_to_line_km(point: BaseGeometry, line: BaseGeometry) -> float:
 
 
 # Each feature's length, worked out once: the panel states it on every click on a line.
-_LENGTHS: dict[int, tuple[Feature, float | None]] = {}
+_LENGTHS = PerObject(limit=1000)
 
 
 def measured_length_km(feature: Feature) -> float | None:
     """The geodesic length of a line feature, None for points and areas."""
-    known = _LENGTHS.get(id(feature))
-    if known is not None and known[0] is feature:
-        return known[1]
-    length = (
-        round(geodesic_km(shape(feature.geometry)), 1)
-        if feature.geometry["type"] in ("LineString", "MultiLineString")
-        else None
-    )
-    if len(_LENGTHS) > 1000:  # features of datasets loaded before this one
-        _LENGTHS.clear()
-    _LENGTHS[id(feature)] = (feature, length)
-    return length
+
+    def length() -> float | None:
+        if feature.geometry["type"] not in ("LineString", "MultiLineString"):
+            return None
+        return round(geodesic_km(shape(feature.geometry)), 1)
+
+    return _LENGTHS.get(feature, None, length)
 
 
 def geometry_problems(geometry: Any) -> list[tuple[str, str]]:

@@ -49,6 +49,7 @@ from geo.mapframe import (
     locator,
 )
 from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
+from geo.memo import PerObject
 from geo.models import Dataset, Feature
 from geo.text import plot
 from geo.vocabulary import KIND_LABEL
@@ -118,21 +119,14 @@ APPROXIMATE_LABEL = "approximate position: within a few kilometres"
 
 # room() measures the footer's text, milliseconds each time, and map_file_name asks for it
 # on every click (the map download's fragment runs with each): worked out once per dataset,
-# layers and size. Keyed by the dataset's id, holding the dataset so that the id stays its own.
-_ROOM: dict[tuple, tuple[Dataset, tuple[int, int]]] = {}
+# layers and size.
+_ROOM = PerObject(limit=256)
 
 
 def room(ds: Dataset, layers: list[str] | None, size: tuple[int, int]) -> tuple[int, int]:
     """(footer lines, legend px) to keep under a map of these layers at this size: see _room."""
-    key = (id(ds), None if layers is None else tuple(layers), tuple(size))
-    known = _ROOM.get(key)
-    if known is not None and known[0] is ds:
-        return known[1]
-    if len(_ROOM) > 256:  # datasets loaded before this one, and odd sizes
-        _ROOM.clear()
-    got = _room(ds, layers, size)
-    _ROOM[key] = (ds, got)
-    return got
+    key = (None if layers is None else tuple(layers), tuple(size))
+    return _ROOM.get(ds, key, lambda: _room(ds, layers, size))
 
 
 def _room(ds: Dataset, layers: list[str] | None, size: tuple[int, int]) -> tuple[int, int]:

@@ -165,13 +165,14 @@ def table(frame: pd.DataFrame, name: str, caption: str = "this table") -> None:
     starts with = + - @ as is, which a spreadsheet runs as a formula.
     """
     st.dataframe(frame, hide_index=True, width="stretch")
+    ds = dataset()
     download(
         st,
         f"Download {caption} (CSV)",
         lambda: table_csv(frame),
         what=f"The CSV of {caption}",
         key=f"table-csv-{name}",
-        file_name=file_name(name, dataset(), list(dataset().sources), "csv"),
+        file_name=file_name(name, ds, list(ds.sources), "csv"),
         mime="text/csv",
     )
 
