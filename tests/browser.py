@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import re
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -245,13 +246,34 @@ class Replicas:
                     raise RuntimeError(
                         f"serve_replicas.sh exited with {self.proc.returncode}:\n{self.output()}"
                     )
-                if all(_healthy(s.url) for s in self.servers) and _healthy(self.url):
+                # Up means up in HAProxy's eyes too: its first checks ran before the replicas
+                # listened, and a replica is back in only after two good checks. Until then a
+                # reader pinned to it is sent to another one (seen on a clean-clone CI run).
+                if all(_healthy(s.url) for s in self.servers) and all(
+                    self.routes_to(s.name) for s in self.servers
+                ):
                     return self
                 time.sleep(0.2)
             raise RuntimeError(f"replicas not all up after {timeout}s:\n{self.output()}")
         except BaseException:
             self.stop()
             raise
+
+    def routes_to(self, name: str) -> bool:
+        """Whether the proxy sends a reader whose SERVERID cookie is `name` to that replica.
+
+        HAProxy keeps a valid cookie as it is and rewrites one naming a replica it holds down.
+        """
+        request = urllib.request.Request(
+            f"{self.url}/_stcore/health", headers={"Cookie": f"SERVERID={name}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as r:
+                given = r.headers.get_all("Set-Cookie") or []  # Streamlit sets one too
+                moved = [c for c in given if re.match(rf"SERVERID=(?!{name};)", c)]
+                return r.status == 200 and not moved
+        except OSError:
+            return False
 
     def output(self) -> str:
         """What the script and supervisord printed."""
