@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -15,7 +16,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import re
 import time
 import urllib.request
 from dataclasses import dataclass, field
