@@ -59,7 +59,8 @@ class Citer:
         if self.kind == "claim":
             # By id: stable across label changes; the Topics page takes ids and labels alike.
             return "/topics?" + urlencode({"topic": self.topic or ""})
-        return "/figures"
+        # The Figures page shows the figure a link names first, with its quote.
+        return "/figures?" + urlencode({"figure": self.id})
 
 
 @dataclass(frozen=True)

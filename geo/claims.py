@@ -145,7 +145,7 @@ def record_links(
     for gid in figures:
         g = by_figure.get(gid)
         out.append(
-            f"[{md(g.label)}: {md(f'{g.value:g} {g.unit}')}](/figures) (figures)"
+            f"[{md(g.label)}: {md(f'{g.value:g} {g.unit}')}](/figures?{urlencode({'figure': gid})}) (figures)"
             if g
             else f"{md(gid)} (figure unavailable)"
         )

@@ -14,10 +14,11 @@ from geo.chartlayout import cited_figure
 from geo.charts import Chart, build_charts, cagr, growth_chart, metric, yearly_targets
 from geo.credits import basis_line, file_name, short, source_line
 from geo.export import sources_text
-from geo.models import Dataset
+from geo.models import Dataset, Figure
 from geo.pngexport import browser_path
-from geo.rows import CHART_COLUMNS, chart_rows, to_csv_bytes
+from geo.rows import CHART_COLUMNS, FIGURE_COLUMNS, chart_rows, figure_rows, flat, to_csv_bytes
 from geo.text import md
+from geo.urlstate import id_notice
 from pages._shared import (
     data_version,
     dataset,
@@ -137,6 +138,43 @@ download(
     explain=False,
 )
 
+chart_of = {f.id: chart for chart in charts for f in chart.figures}
+EVERY_FIGURE = "every-figure"  # the anchor of the list of every figure, at the foot
+
+
+def figure_text(f: Figure) -> str:
+    """One figure, escaped for st.markdown: its value, its source, where it is charted here
+    and the passage that gives it."""
+    head = f"**{md(f.label)}**: {md(f'{f.value:g} {f.unit}')}"
+    if f.qualifier:
+        head += f" ({md(f.qualifier)})"
+    chart = chart_of.get(f.id)
+    where = f"charted in “{md(chart.title)}” on this page" if chart else "on no chart"
+    return (
+        f"{head} · {md(short(ds, f.citation.source))} · {where}\n\n> “{md(flat(f.citation.quote))}”"
+    )
+
+
+# A link to one figure (?figure=<id>, from the Topics and Sources pages): that figure first,
+# whole, with the passage that gives it, before the charts.
+linked = [v for v in st.query_params.get_all("figure") if v]
+unknown = id_notice(
+    {"figure": linked},
+    "figure",
+    [f.id for f in ds.figures],
+    "No figure has the id “{}”; every figure is listed at the foot of this page.",
+)
+if unknown:
+    st.warning(md(unknown), icon="🔎")
+elif linked:
+    figure = next(f for f in ds.figures if f.id == linked[-1])
+    st.info(
+        "The figure you followed a link to:\n\n"
+        + figure_text(figure)
+        + f"\n\nIt is also listed with [every figure the sources give](#{EVERY_FIGURE}).",
+        icon="🔗",
+    )
+
 for item in ready:
     if item[0].id == "trade":
         show_chart(*item)
@@ -226,3 +264,22 @@ st.header("Other figures")
 for item in ready:
     if item[0].id != "trade":
         show_chart(*item)
+
+# Not every figure is on a chart (the border's length, the roadmap's days…): all of them here,
+# so that a number a topic or a quote points to is always on this page.
+st.header("Every figure the sources give", anchor=EVERY_FIGURE)
+st.caption(
+    f"All {len(ds.figures)} figures, charted or not, each with its source and the passage "
+    "that gives it."
+)
+download(
+    st,
+    "Download every figure (CSV)",
+    lambda: to_csv_bytes(figure_rows(ds), FIGURE_COLUMNS),
+    what="The figures' CSV",
+    key="csv-figures",
+    file_name=file_name("figures", ds, sorted({f.citation.source for f in ds.figures}), "csv"),
+    mime="text/csv",
+    help="Formula-safe: no cell starts a spreadsheet formula.",
+)
+st.markdown("\n\n".join(figure_text(f) for f in ds.figures))

@@ -99,3 +99,55 @@ def test_without_chromium_png_buttons_explain_and_the_rest_works(monkeypatch):
     csvs = [b for b in at.get("download_button") if b.proto.label == "Download CSV"]
     assert csvs and not any(b.proto.disabled for b in csvs)
     assert len(at.get("plotly_chart")) >= 6
+
+
+def unescaped(text: str) -> str:
+    """Markdown as a reader reads it: the escaping backslashes gone."""
+    return text.replace("\\", "")
+
+
+def test_every_figure_is_on_the_page_with_its_passage_charted_or_not(ds):
+    """A topic or a quote can point at any figure: the border's length and the roadmap's days
+    are on no chart, and the page used to show them nowhere."""
+    from geo.rows import flat
+
+    at = figures_page()
+    listed = unescaped(at.markdown[-1].value)
+    charted = {f.id for chart in build_charts(ds) for f in chart.figures}
+    assert set(charted) < {f.id for f in ds.figures}  # some figures are on no chart
+    for f in ds.figures:
+        assert f"**{f.label}**: {f.value:g} {f.unit}" in listed, f.id
+        assert f"“{flat(f.citation.quote)}”" in listed, f.id
+    assert listed.count("on no chart") == len(ds.figures) - len(charted)
+    assert any(b.proto.label == "Download every figure (CSV)" for b in at.get("download_button"))
+
+
+def test_a_link_to_a_figure_shows_it_first_with_its_source_and_where_it_is_charted(ds):
+    from geo.credits import short
+    from geo.rows import flat
+
+    by_id = {f.id: f for f in ds.figures}
+    for fid, where in (
+        ("border-length-ips", "on no chart"),
+        ("trade-target-tmp", "charted in “Bilateral trade against the $10 billion target”"),
+    ):
+        at = app_test("pages/figures.py", query={"figure": fid})
+        assert not at.exception and not at.warning
+        box = unescaped(at.info[0].value)
+        f = by_id[fid]
+        assert box.startswith("The figure you followed a link to:"), box
+        assert f"**{f.label}**: {f.value:g} {f.unit}" in box
+        assert short(ds, f.citation.source) in box and where in box
+        assert flat(f.citation.quote) in box
+        assert "(#every-figure)" in box
+
+
+def test_a_link_to_no_figure_says_so_escaped_and_cut_and_the_page_works(ds):
+    at = app_test("pages/figures.py", query={"figure": "x<b>*" + "y" * 5000})
+    assert not at.exception
+    [warning] = at.warning
+    assert warning.value.startswith("No figure has the id “x\\<b\\>\\*")
+    assert len(warning.value) < 400
+    assert "every figure is listed at the foot of this page" in unescaped(warning.value)
+    assert not [i for i in at.info if "followed a link" in i.value]
+    assert len(at.get("plotly_chart")) == len(build_charts(ds))

@@ -84,7 +84,7 @@ def test_records_concerned_are_one_click_away(ds):
     text = markdown_text(at)
     assert "(/?feature=ip-gas-pipeline-pakistan-leg)" in text
     assert "(/timeline?event=pipeline-restart-agreed)" in text
-    assert "(/figures)" in text
+    assert "(/figures?figure=pipeline-built-rasanah)" in text
 
 
 def test_a_topic_named_by_its_label_opens_it_too(ds):

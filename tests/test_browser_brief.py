@@ -74,6 +74,12 @@ def test_printing_the_map_gives_the_map_then_the_panel_and_quotes_without_the_si
         page.locator(".st-key-panel").get_by_role("button", name="Download a brief (PDF)")
     ).to_be_visible()
     text, sheets = printed(page, "map")
+    # On paper the map's zoom buttons are gone (they did nothing there and covered its corner).
+    page.emulate_media(media="print")
+    zoom = map_frame(page).locator(".leaflet-control-zoom")
+    assert zoom.evaluate("(e) => getComputedStyle(e).display") == "none"
+    page.emulate_media(media="screen")
+    assert zoom.evaluate("(e) => getComputedStyle(e).display") != "none"
     feature = ds.feature(PIPELINE)
     for c in feature.props.citations:
         assert squash(c.quote) in text

@@ -36,7 +36,7 @@ def test_citer_links_go_to_map_figures_and_timeline(ds):
     hrefs = {c.href for citers in index.values() for c in citers}
     assert "/?feature=gwadar-port" in hrefs
     assert "/timeline?event=islamabad-mou-2026-06-18" in hrefs
-    assert "/figures" in hrefs
+    assert "/figures?figure=border-length-ips" in hrefs
 
 
 def test_highlight_escapes_text_and_cuts_overlaps():

@@ -14,13 +14,13 @@ from tests.conftest import PAGES
 DS = load_dataset()
 FEATURE_IDS = {f.id for f in DS.features}
 EVENT_IDS = {e.id for e in DS.events}
-KNOWN_KEYS = ["feature", "layers", "basemap", "source", "cite", "q", "hit", "event"]
+KNOWN_KEYS = ["feature", "layers", "basemap", "source", "cite", "q", "hit", "event", "figure"]
 
 # Values that mix the real ids, near misses and hostile or odd text.
 values = st.one_of(
     st.sampled_from(
         [
-            *sorted(FEATURE_IDS | EVENT_IDS | set(DS.sources)),
+            *sorted(FEATURE_IDS | EVENT_IDS | set(DS.sources) | {f.id for f in DS.figures}),
             "",
             "osm",
             "border,ports",
@@ -92,6 +92,7 @@ def test_unknown_source_gives_a_notice(source):
         ("pages/topics.py", "topic", "No topic is called"),
         ("pages/map.py", "feature", "No feature has the id"),
         ("pages/map.py", "basemap", "Unknown basemap"),
+        ("pages/figures.py", "figure", "No figure has the id"),
     ],
 )
 def test_a_notice_cuts_a_very_long_value_from_the_link(page, key, words):
