@@ -154,6 +154,8 @@ def cited_figure(
 
 
 TOOLBAR_PX = 34  # Plotly's toolbar at the chart's top right: the title starts under it
+# Plotly's "top" of a title of several lines is about 16 px below its first line's top.
+TITLE_DROP_PX = 16
 
 
 def screen_figure(fig: go.Figure, height: int) -> go.Figure:
@@ -200,17 +202,18 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
             and "<br>" not in trace.name
         ):
             trace.name = "<br>".join(textwrap.wrap(trace.name, 36))
-    # The title above the plot, pushing the top margin as far as its wrapped lines need
-    # (automargin), under a free band where Plotly's toolbar sits, so that the toolbar never
-    # covers it; the legend under the plot, where Plotly makes room for as many rows as it
+    # The title hung from the top of the chart, under a free band where Plotly's toolbar sits
+    # (so that the toolbar never covers it), with a top margin as tall as its wrapped lines.
+    # (Anchored by its bottom to the plot, as before, Plotly drew a title of several lines
+    # down into the plot, over its top tick label, under 90 px of blank.) The legend under the plot, where Plotly makes room for as many rows as it
     # takes at the reader's width. (A legend between title and plot was given room by a
     # guess per entry: ~120 px of dead space on a wide screen, too little on a phone.)
     fig.update_layout(
-        title={"text": "<br>".join(lines), "automargin": True, "yref": "paper", "y": 1,
-               "yanchor": "bottom", "x": 0, "xref": "container", "xanchor": "left",
-               "pad": {"b": 12, "l": 10}, "font": {"size": 16}},
+        title={"text": "<br>".join(lines), "automargin": False, "yref": "container",
+               "y": 1 - (TOOLBAR_PX + TITLE_DROP_PX) / height, "yanchor": "top", "x": 0,
+               "xref": "container", "xanchor": "left", "pad": {"l": 10}, "font": {"size": 16}},
         height=height,
-        margin={"l": 10, "r": 30, "t": TOOLBAR_PX + 22 * len(lines) + 12, "b": 10,
+        margin={"l": 10, "r": 30, "t": TOOLBAR_PX + 22 * len(lines) + 16, "b": 10,
                 "autoexpand": True},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
                 "yref": "container"},
@@ -231,7 +234,7 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
         fig.update_xaxes(
             tickmode="array",
             tickvals=columns,
-            ticktext=["<br>".join(textwrap.wrap(c, 14)) for c in columns],
+            ticktext=[short_lines(c, 14) for c in columns],
             tickangle=0,
         )
     labels = category_labels(fig)
@@ -239,6 +242,24 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
         fig.update_yaxes(
             tickmode="array",
             tickvals=labels,
-            ticktext=["<br>".join(textwrap.wrap(label, 16)) for label in labels],
+            ticktext=[short_lines(label, 16) for label in labels],
         )
+    # The value beside a horizontal bar's end in two short lines ("1,044 km" over
+    # "(measured)"): on one line it ran past a phone's chart and was cut.
+    for trace in fig.data:
+        if (
+            trace.type == "bar"
+            and trace.orientation == "h"
+            and trace.textposition == "outside"
+            and trace.text is not None
+            and not isinstance(trace.text, str)
+        ):
+            trace.text = [t.replace(" (", "<br>(", 1) if t else t for t in trace.text]
     return fig
+
+
+def short_lines(text: str, width: int) -> str:
+    """`text` in lines of about `width` characters for a tick label, never breaking inside a
+    word: a dash between names is a place to break ("Iran–" over "Kazakhstan")."""
+    lines = textwrap.wrap(text.replace("–", "– "), width, break_long_words=False)
+    return "<br>".join(line.replace("– ", "–") for line in lines)

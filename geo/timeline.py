@@ -140,8 +140,9 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
         else:
             # A bar across every day the date can mean, clickable along its whole length
             # (a line's markers took clicks only at its ends), and at its middle a clear
-            # target wide enough to click however far the reader has zoomed out, which also
-            # carries the label.
+            # target wide enough to click however far the reader has zoomed out. The label
+            # stands beside the bar's start or end, as on the exported image: carried by the
+            # middle target, it was written over half of a year's bar.
             days = (end - start).days + 1
             fig.add_bar(
                 base=[start.isoformat()], x=[days * 86_400_000], y=[row], orientation="h",
@@ -151,9 +152,15 @@ def timeline_chart(ds: Dataset, events: list[Event], since: int | None = None) -
             )  # fmt: skip
             middle = start + timedelta(days=days / 2)
             fig.add_scatter(
-                x=[middle], y=[row], mode="markers+text",
+                x=[middle], y=[row], mode="markers",
                 marker={"size": 18, "color": "rgba(0,0,0,0)"},
-                **common, **label, showlegend=False, **keep,
+                **common, showlegend=False, **keep,
+            )  # fmt: skip
+            beside = (
+                start if label["textposition"] == "middle left" else start + timedelta(days=days)
+            )
+            fig.add_scatter(
+                x=[beside], y=[row], mode="text", **common, **label, showlegend=False, **keep
             )  # fmt: skip
     span = last - first
     fig.update_layout(

@@ -149,7 +149,9 @@ def figure_text(f: Figure) -> str:
     if f.qualifier:
         head += f" ({md(f.qualifier)})"
     chart = chart_of.get(f.id)
-    where = f"charted in “{md(chart.title)}” on this page" if chart else "on no chart"
+    # The title the reader sees above the chart (its short title names its files).
+    title = (chart.figure.layout.title.text or chart.title) if chart else ""
+    where = f"charted in “{md(title)}” on this page" if chart else "on no chart"
     return (
         f"{head} · {md(short(ds, f.citation.source))} · {where}\n\n> “{md(flat(f.citation.quote))}”"
     )
@@ -172,7 +174,7 @@ elif linked:
         "The figure you followed a link to:\n\n"
         + figure_text(figure)
         + f"\n\nIt is also listed with [every figure the sources give](#{EVERY_FIGURE}).",
-        icon="🔗",
+        icon=":material/link:",
     )
 
 for item in ready:

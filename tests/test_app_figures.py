@@ -129,7 +129,11 @@ def test_a_link_to_a_figure_shows_it_first_with_its_source_and_where_it_is_chart
     by_id = {f.id: f for f in ds.figures}
     for fid, where in (
         ("border-length-ips", "on no chart"),
-        ("trade-target-tmp", "charted in “Bilateral trade against the $10 billion target”"),
+        (
+            "trade-target-tmp",
+            "charted in “Iran–Pakistan bilateral trade: current volume per source against the "
+            "$10 billion target”",
+        ),
     ):
         at = app_test("pages/figures.py", query={"figure": fid})
         assert not at.exception and not at.warning

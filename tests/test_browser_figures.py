@@ -59,3 +59,47 @@ def test_first_request_to_a_fresh_server_for_figures_gets_the_app_navigation(chr
         expect(nav).to_contain_text("About the data")
         assert "shared" not in nav.inner_text()
         context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_each_chart_title_sits_under_the_toolbar_and_above_the_plot_and_no_label_is_cut(
+    page, app_server, ds, width
+):
+    """A title of several lines was drawn down into the plot, over its top tick label, under
+    90 px of blank; a bar's value ran past a phone's chart; a column name broke mid-word."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{app_server.url}/figures")
+    page.locator(".st-key-chart-trade .js-plotly-plot").wait_for(timeout=90_000)
+    for chart in build_charts(ds):
+        box = page.locator(f".st-key-chart-{chart.id} .js-plotly-plot")
+        box.scroll_into_view_if_needed()
+        box.hover(position={"x": 100, "y": 300})  # Plotly shows its toolbar on hover
+        plot = box.bounding_box()
+        toolbar = page.locator(f".st-key-chart-{chart.id} .modebar").bounding_box()
+        title = page.locator(f".st-key-chart-{chart.id} .gtitle").bounding_box()
+        assert toolbar["y"] + toolbar["height"] <= title["y"], chart.id
+        assert title["y"] - plot["y"] < 60, (chart.id, "blank above the title")
+        ticks = [
+            t.bounding_box()
+            for t in page.locator(
+                f".st-key-chart-{chart.id} .ytick text, .st-key-chart-{chart.id} .xtick text"
+            ).all()
+        ]
+        ticks = [t for t in ticks if t and t["height"] > 0]
+        if ticks:
+            assert title["y"] + title["height"] <= min(t["y"] for t in ticks), chart.id
+        # Every text Plotly drew (values beside bars, tick labels; not the hover's own box) is
+        # inside the chart's box.
+        drawn = box.evaluate(
+            """(el) => [...el.querySelectorAll('.main-svg text')]
+                .filter((t) => !t.closest('.hoverlayer'))
+                .map((t) => { const r = t.getBoundingClientRect();
+                              return [t.textContent, r.left, r.right, r.width]; })"""
+        )
+        for text, left, right, w in drawn:
+            if w > 0:
+                assert left >= plot["x"] - 1, (chart.id, text)
+                assert right <= plot["x"] + plot["width"] + 1, (chart.id, text)
+    # Names under columns break between words, never inside one.
+    ticks = page.locator(".st-key-chart-central-asia .xtick text").all_text_contents()
+    assert any("Kazakhstan" in t for t in ticks), ticks

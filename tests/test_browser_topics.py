@@ -57,3 +57,28 @@ def test_topic_page_shows_each_sources_quotes_and_opens_the_map_at_a_feature(
         assert "created with a default value but also had" not in app_server.log()
     finally:
         context.close()
+
+
+def test_a_figure_link_on_a_topic_opens_that_figure_first_and_back_returns(page, app_server, ds):
+    """A figure on no chart (the border's length) used to land on a Figures page without it."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_server.url}/topics?topic=border")
+    expect(page.locator("h2").first).to_have_text("The border", timeout=90_000)
+    figure = next(f for f in ds.figures if f.id == "border-length-ips")
+    link = page.locator("[data-testid=stMain] a[href*='figure=border-length-ips']").first
+    link.click()
+    page.wait_for_url("**/figures?figure=border-length-ips")
+    notice = page.locator("[data-testid=stAlertContentInfo]").first
+    expect(notice).to_contain_text("The figure you followed a link to:")
+    expect(notice).to_contain_text(f"{figure.label}: {figure.value:g} {figure.unit}")
+    expect(notice).to_contain_text("on no chart")
+    expect(notice).to_be_in_viewport()
+    # Its link goes down to the list of every figure, in the page.
+    notice.get_by_role("link", name="every figure the sources give").click()
+    expect(page.locator("#every-figure")).to_be_in_viewport()
+    assert "/figures" in page.url
+    # One Back (the in-page jump is its own entry, as on any web page), then one more: the topic.
+    page.go_back()
+    page.go_back()
+    expect(page.locator("h2").first).to_have_text("The border", timeout=30_000)
+    assert "/topics" in page.url and "figure" not in page.url

@@ -20,9 +20,32 @@ def test_one_shape_per_event_and_a_click_target_on_every_bar(ds):
     assert len(drawn) == len(dated) >= 11
     assert sorted(t["customdata"][0] for t in drawn) == sorted(e.id for e in dated)
     bars = {t["customdata"][0] for t in d["data"] if t["type"] == "bar"}
-    targets = [t for t in d["data"] if t["type"] == "scatter" and t["customdata"][0] in bars]
+    targets = [
+        t
+        for t in d["data"]
+        if t["type"] == "scatter" and t["mode"] == "markers" and t["customdata"][0] in bars
+    ]
     assert {t["customdata"][0] for t in targets} == bars
     assert all(t["marker"]["size"] >= 18 for t in targets)
+
+
+def test_a_bars_label_stands_beside_it_never_over_it(ds):
+    """A year's bar was labelled from its middle, the label written over half the bar."""
+    from datetime import timedelta
+
+    d = timeline_chart(ds, filter_events(ds)).figure.to_dict()
+    by_id = {e.id: e for e in ds.events}
+    labels = {t["customdata"][0]: t for t in d["data"] if t.get("mode") == "text"}
+    bars = {t["customdata"][0] for t in d["data"] if t["type"] == "bar"}
+    assert set(labels) == bars
+    for eid, t in labels.items():
+        start, end = extent(by_id[eid])
+        at = date.fromisoformat(str(t["x"][0])[:10])
+        if t["textposition"] == "middle left":
+            assert at == start, eid  # the label ends where the bar begins
+        else:
+            assert t["textposition"] == "middle right" and at == end + timedelta(days=1), eid
+        assert by_id[eid].title.split()[0] in t["text"][0], eid
 
 
 def test_undated_events_are_listed_apart_never_placed_on_a_year(ds):
