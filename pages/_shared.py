@@ -99,7 +99,7 @@ def problem_banner(ds: Dataset) -> None:
     st.error(
         f"**{len(ds.problems)} problem(s) in the data.** The records concerned are left out; "
         f"everything else is shown. Run `python -m geo validate` for the full list.\n\n{lines}{more}",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 
 
@@ -246,7 +246,7 @@ def download(
         where.caption(reason)
     failure = failures.pop(key, None)
     if failure:
-        (report or where).error(md(failure), icon="⚠️")
+        (report or where).error(md(failure), icon=":material/warning:")
 
 
 def sources_csv_button(ds: Dataset) -> None:

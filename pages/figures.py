@@ -42,7 +42,7 @@ if not png_ready:
     st.info(
         "PNG export needs Chromium, which is not installed on this server "
         "(Debian: `apt-get install chromium`). The charts and their CSV downloads still work.",
-        icon="🖼️",
+        icon=":material/image:",
     )
 
 
@@ -167,7 +167,7 @@ unknown = id_notice(
     "No figure has the id “{}”; every figure is listed at the foot of this page.",
 )
 if unknown:
-    st.warning(md(unknown), icon="🔎")
+    st.warning(md(unknown), icon=":material/search:")
 elif linked:
     figure = next(f for f in ds.figures if f.id == linked[-1])
     st.info(

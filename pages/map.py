@@ -317,7 +317,7 @@ with finder:
 
 problem_banner(ds)
 for notice in _state.notices(PAGE):
-    st.warning(md(notice), icon="🔎")
+    st.warning(md(notice), icon=":material/search:")
 
 with st.sidebar:
     # Pills show every layer's name whole (a multiselect cut them to "Energy: gas pipelin…");

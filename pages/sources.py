@@ -68,7 +68,7 @@ def on_doc_change() -> None:
 st.title("Sources")
 problem_banner(ds)
 for notice in _state.notices(PAGE):
-    st.warning(md(notice), icon="🔎")
+    st.warning(md(notice), icon=":material/search:")
 
 st.caption(
     "The documents the atlas is built on, verbatim. What a document does not state, the atlas says so."

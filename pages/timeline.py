@@ -85,7 +85,7 @@ def on_undated(event_id: str) -> None:
 st.title("Timeline")
 problem_banner(ds)
 for notice in _state.notices(PAGE):
-    st.warning(md(notice), icon="🔎")
+    st.warning(md(notice), icon=":material/search:")
 
 c1, c2, c3 = st.columns([2, 3, 1])
 picked_topics = c1.multiselect(

@@ -34,7 +34,7 @@ if _state.arrived():
 st.title("What the sources say, by topic")
 problem_banner(ds)
 for notice in _state.notices(PAGE):
-    st.warning(md(notice), icon="🔎")
+    st.warning(md(notice), icon=":material/search:")
 st.caption(
     "Every statement on this page is a verbatim quote of one of the five documents, with a link "
     "to the passage in context. The few words in bold above each quote name its matter: they "
