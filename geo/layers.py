@@ -14,7 +14,7 @@ from shapely.ops import nearest_points
 
 from geo.io import parse, read_json, record_name, records, rel
 from geo.memo import PerObject
-from geo.models import Feature, FeatureProperties, Layer, Problem
+from geo.models import Dataset, Feature, FeatureProperties, Layer, Problem
 
 GEOD = Geod(ellps="WGS84")
 # Everything the atlas draws lies in this box (lon/lat): from Asaluyeh on the Gulf to Quetta.
@@ -319,6 +319,22 @@ def opening_features(features: list[Feature]) -> list[Feature]:
     features when none of those is shown."""
     framed = [f for f in features if f.props.kind == "border" or f.geometry["type"] == "Point"]
     return framed or features
+
+
+_BOXES = PerObject(limit=16)
+
+
+def feature_boxes(ds: Dataset) -> dict[str, list[list[float]]]:
+    """Each feature's [[south, west], [north, east]] box, by id: worked out once per dataset."""
+
+    def make() -> dict[str, list[list[float]]]:
+        out = {}
+        for f in ds.features:
+            west, south, east, north = shape(f.geometry).bounds
+            out[f.id] = [[south, west], [north, east]]
+        return out
+
+    return _BOXES.get(ds, None, make)
 
 
 def bounds_of(features: list[Feature]) -> tuple[tuple[float, float], tuple[float, float]] | None:

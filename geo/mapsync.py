@@ -146,3 +146,80 @@ class InstantClick(MacroElement):
         self._name = "InstantClick"
         self.click_keys = list(self.CLICK_KEYS)
         self.view_keys = list(self.VIEW_KEYS)
+
+
+class OpeningFit(MacroElement):
+    """The opening view fitted to what is shown, unless the page asks for a view of its own.
+
+    streamlit-folium moves the map to the page's `center` and `zoom` (a shared link's view or
+    feature, the view the reader left) with a bare `map.setView(center, zoom)` in the same task
+    that runs the map's script. Fitted in the script, as folium's `fit_bounds` does, the opening
+    fit queued its zoom animation for the next frame; where the page's view was too far to
+    animate to, Leaflet took it at once and the queued fit then undid it (a link to the gas
+    pipeline's Iranian leg opened on the border, at the fit's zoom, every time). So the fit
+    waits for the end of that task and is made only when the page asked for no view.
+    Leaflet's own moves (zoom buttons, the wheel, a popup's pan) pass options, so they are not
+    taken for the page's.
+
+    A link to a feature (`?feature=<id>` without `?view=`) is fitted here too, to that feature,
+    at the map's real size: the page could only guess the size of a map it had not yet seen,
+    and a long line opened cut off on a laptop's map and more so on a phone's. `features`
+    holds each feature's bounds ([[south, west], [north, east]]), the same for every reader.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var setView = map.setView, asked = false;
+            map.setView = function (center, zoom, options) {
+                if (options === undefined) { asked = true; }
+                return setView.apply(this, arguments);
+            };
+            var FEATURES = {{ this.features|tojson }};
+            function linkedFeature() {
+                try {
+                    var ids = new URLSearchParams(window.parent.location.search).getAll('feature');
+                    var id = ids.length ? ids[ids.length - 1] : '';
+                    return Object.prototype.hasOwnProperty.call(FEATURES, id) ? FEATURES[id] : null;
+                } catch (err) {
+                    return null;  // not inside the atlas's page
+                }
+            }
+            setTimeout(function () {
+                map.setView = setView;
+                if (asked) { return; }
+                var feature = linkedFeature();
+                if (feature) {
+                    map.fitBounds(feature, {padding: [{{ this.padding }}, {{ this.padding }}],
+                                            maxZoom: {{ this.max_zoom }}});
+                } else {
+                    map.fitBounds({{ this.bounds|tojson }}, {
+                        paddingTopLeft: {{ this.top_left|tojson }},
+                        paddingBottomRight: {{ this.bottom_right|tojson }}
+                    });
+                }
+            }, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        bounds,
+        padding_top_left,
+        padding_bottom_right,
+        features: dict[str, list[list[float]]],
+        padding: int,
+        max_zoom: float,
+    ):
+        super().__init__()
+        self._name = "OpeningFit"
+        self.bounds = [list(corner) for corner in bounds]
+        self.top_left = list(padding_top_left)
+        self.bottom_right = list(padding_bottom_right)
+        self.features = features
+        self.padding = int(padding)
+        self.max_zoom = float(max_zoom)

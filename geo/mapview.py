@@ -18,7 +18,7 @@ from geo.assets import ATLAS_CSS, LEAFLET_CSS, LEAFLET_JS
 from geo.citations import citation_href
 from geo.claims import disagreements_about_feature
 from geo.kinds import symbol_css
-from geo.layers import bounds_of, opening_features, view_for
+from geo.layers import SHARP_ZOOM, bounds_of, feature_boxes, opening_features, view_for
 from geo.mapelements import AtlasGeoJson, Chooser, Halo, Legend
 from geo.mapstyle import (
     KIND_COLOUR,
@@ -30,7 +30,7 @@ from geo.mapstyle import (
     line_style,
     point_symbol,
 )
-from geo.mapsync import InstantClick, ViewAddress
+from geo.mapsync import InstantClick, OpeningFit, ViewAddress
 from geo.models import Dataset, Feature
 from geo.sources import normalise
 from geo.text import h
@@ -271,7 +271,15 @@ def build_map(ds: Dataset, layers: list[str], basemap: str = "offline") -> foliu
         opening_features(ds.features)
     )
     if box is not None:
-        m.fit_bounds(
-            [list(box[0]), list(box[1])], padding_top_left=(44, 24), padding_bottom_right=(24, 40)
+        # Only when the page asks for no view of its own (see OpeningFit).
+        m.add_child(
+            OpeningFit(
+                box,
+                padding_top_left=(44, 24),
+                padding_bottom_right=(24, 40),
+                features=feature_boxes(ds),
+                padding=48,  # as the page's own fit of a found feature (geo/layers.fit_zoom)
+                max_zoom=SHARP_ZOOM,
+            )
         )
     return m

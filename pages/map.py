@@ -249,9 +249,9 @@ if _state.arrived():
     if linked_view is not None:
         st.session_state.map_view = ((linked_view.lat, linked_view.lon), linked_view.zoom)
     elif "feature" in link:
-        st.session_state.map_view = (
-            view_for(feature, seen().get("size", MAP_PX)) if feature else None
-        )
+        # The map fits a linked feature itself, at its real size (geo/mapsync.py, OpeningFit):
+        # the page does not know that size before the map has reported it.
+        st.session_state.map_view = None
     elif seen().get("view") is not None:
         # Back from another page (by a menu link that may predate the reader's last move):
         # the map opens where the reader left it, and the address says so.

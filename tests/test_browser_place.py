@@ -281,3 +281,36 @@ def test_a_popup_is_never_under_the_map_controls_and_leaves_a_phone_map_visible(
     assert seen["covered"] == 0, seen
     if width < 500:
         assert seen["popup"] <= 0.6 * seen["map"], seen
+
+
+@pytest.mark.parametrize(
+    "feature_id", ["ip-gas-pipeline-iran-leg", "quetta-taftan-railway", "gabd-rimdan-crossing"]
+)
+def test_a_shared_link_shows_its_feature_whole_at_either_width(sized, app_server, ds, feature_id):
+    """Issue 20: a link to the pipeline's Iranian leg opened on the border at the opening fit's
+    zoom (the fit's queued animation undid the page's move), and a view the page worked out
+    for a map it had not seen cut a long line's ends off on a phone. The map fits the linked
+    feature itself, at its real size, and the plain address stays plain."""
+    from shapely.geometry import shape
+
+    page, _, _ = sized
+    west, south, east, north = shape(ds.feature(feature_id).geometry).bounds
+    page.goto(f"{app_server.url}/?feature={feature_id}")
+    frame = map_frame(page)
+    expect(page.locator(".st-key-panel h3")).to_have_text(ds.feature(feature_id).props.name)
+    page.wait_for_timeout(1000)  # anything that would still move the map
+    shown = frame.evaluate(
+        "(() => { const b = window.map.getBounds(); return [b.getWest(), b.getSouth(), "
+        "b.getEast(), b.getNorth(), window.map.getZoom()]; })()"
+    )
+    assert shown[0] <= west + 0.01 and shown[1] <= south + 0.01, (shown, feature_id)
+    assert shown[2] >= east - 0.01 and shown[3] >= north - 0.01, (shown, feature_id)
+    # Not zoomed out to the whole region either: the feature fills a good part of the map (a
+    # point is shown at the zoom where the offline tiles are sharp).
+    if east > west:
+        assert (east - west) / (shown[2] - shown[0]) > 0.4 or (north - south) / (
+            shown[3] - shown[1]
+        ) > 0.4, (shown, feature_id)
+    else:
+        assert shown[4] == 8, shown
+    assert "view=" not in page.url, page.url
