@@ -141,7 +141,7 @@ def _event_item(ev: Event, numbering: _Numbering) -> Item:
 
 def _figure_item(fig: Figure, numbering: _Numbering) -> Item:
     return Item(
-        heading=f"{fig.label}: {fig.value:g} {fig.unit}",
+        heading=f"{fig.label}: {fig.value_text}",
         quotes=(numbering.quote(fig.citation),),
         # Where the period or date is the atlas's reading rather than the quote's, say so.
         atlas_note="; ".join(

@@ -81,7 +81,7 @@ def citers_of(ds: Dataset) -> dict[tuple[str, str], list[Citer]]:
     for f in ds.features:
         names[("feature", f.id)] = f.props.name
     for fig in ds.figures:
-        names[("figure", fig.id)] = f"{fig.label}: {fig.value:g} {fig.unit}"
+        names[("figure", fig.id)] = f"{fig.label}: {fig.value_text}"
     for e in ds.events:
         names[("event", e.id)] = f"{e.date or e.date_phrase}: {e.title}"
     for d in ds.disagreements:

@@ -144,10 +144,15 @@ def record_links(
     by_figure = {f.id: f for f in ds.figures}
     for gid in figures:
         g = by_figure.get(gid)
+        if g is None:
+            out.append(f"{md(gid)} (figure unavailable)")
+            continue
+        # Whose figure: three sources give the border's length, each its own link.
+        src = ds.sources.get(g.citation.source)
+        per = src.meta.short_name if src else g.citation.source
         out.append(
-            f"[{md(g.label)}: {md(f'{g.value:g} {g.unit}')}](/figures?{urlencode({'figure': gid})}) (figures)"
-            if g
-            else f"{md(gid)} (figure unavailable)"
+            f"[{md(g.label)}: {md(g.value_text)}, per {md(per)}]"
+            f"(/figures?{urlencode({'figure': gid})}) (figures)"
         )
     return tuple(out)
 

@@ -147,6 +147,11 @@ class Figure(Strict):
         """The citation that states the value (the first)."""
         return self.citations[0]
 
+    @property
+    def value_text(self) -> str:
+        """The value with its unit as a reader says it: "900 km", "6" (a count has no unit)."""
+        return f"{self.value:g}" if self.unit == "count" else f"{self.value:g} {self.unit}"
+
 
 class Event(Strict):
     """One event; `date` has as many parts as `date_precision` allows, no more.

@@ -145,7 +145,7 @@ EVERY_FIGURE = "every-figure"  # the anchor of the list of every figure, at the 
 def figure_text(f: Figure) -> str:
     """One figure, escaped for st.markdown: its value, its source, where it is charted here
     and the passage that gives it."""
-    head = f"**{md(f.label)}**: {md(f'{f.value:g} {f.unit}')}"
+    head = f"**{md(f.label)}**: {md(f.value_text)}"
     if f.qualifier:
         head += f" ({md(f.qualifier)})"
     chart = chart_of.get(f.id)
@@ -249,9 +249,15 @@ if current and yearly:
         baseline = next(f for f in current if f.id == baseline_id)
         years = int(target_year) - int(baseline_year)
         try:
+            if years <= 0:
+                raise ValueError(
+                    f"The target year ({int(target_year)}) must come after the year the baseline "
+                    f"stands for ({int(baseline_year)}): choose a later target year or an "
+                    "earlier baseline year."
+                )
             rate = cagr(baseline.value, target.value, years)
         except ValueError as exc:
-            st.error(md(str(exc)))
+            st.error(md(str(exc)), icon=":material/error:")
         else:
             st.metric("Compound annual growth needed", f"{rate:.2%}", help="per year, every year")
             st.latex(

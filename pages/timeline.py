@@ -218,7 +218,13 @@ if chosen and chosen not in listed and chosen in by_id:
 st.selectbox(
     f"Choose an event (or click one on the timeline): {len(events) + len(undated)} match the filters",
     options=listed,
-    format_func=lambda eid: f"{date_label(by_id[eid])}: {by_id[eid].title}",
+    # An undated event by its source's words only ("earlier this year"): the long note on what
+    # that means, before its title, cut the title off in the box.
+    format_func=lambda eid: (
+        f"“{by_id[eid].date_phrase}”: {by_id[eid].title}"
+        if by_id[eid].date is None
+        else f"{date_label(by_id[eid])}: {by_id[eid].title}"
+    ),
     index=None,
     placeholder="Choose an event",
     key="w_event",
@@ -230,8 +236,14 @@ if selected is not None:
     with st.container(border=True, key="event-panel"):
         st.markdown(f"### {md(selected.title)}")
         st.markdown(
-            f"**{md(date_label(selected))}** · {md(DATE_PRECISION_LABEL[selected.date_precision])}"
-            f" · topic: {md(selected.topic)}"
+            f"**{md(date_label(selected))}**"
+            # An undated event's label says already how it is dated.
+            + (
+                f" · {md(DATE_PRECISION_LABEL[selected.date_precision])}"
+                if selected.date is not None
+                else ""
+            )
+            + f" · topic: {md(selected.topic)}"
         )
         for c in selected.citations:
             src = ds.sources.get(c.source)

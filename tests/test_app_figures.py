@@ -84,9 +84,13 @@ def test_calculator_with_target_year_before_baseline_explains_and_keeps_going():
     at.number_input(key="growth_year").set_value(2025)
     at.number_input(key="growth_target_year").set_value(2020).run()
     assert not at.exception
-    assert "the target year must come after the baseline year" in at.error[0].value.replace(
-        "\\", ""
+    said = at.error[0].value.replace("\\", "")
+    assert said == (
+        "The target year (2020) must come after the year the baseline stands for (2025): "
+        "choose a later target year or an earlier baseline year."
     )
+    at.number_input(key="growth_target_year").set_value(2025).run()  # the same year: 0 years
+    assert "must come after" in at.error[0].value
     assert len(at.get("plotly_chart")) >= 6
 
 
@@ -116,7 +120,7 @@ def test_every_figure_is_on_the_page_with_its_passage_charted_or_not(ds):
     charted = {f.id for chart in build_charts(ds) for f in chart.figures}
     assert set(charted) < {f.id for f in ds.figures}  # some figures are on no chart
     for f in ds.figures:
-        assert f"**{f.label}**: {f.value:g} {f.unit}" in listed, f.id
+        assert f"**{f.label}**: {f.value_text}" in listed, f.id
         assert f"“{flat(f.citation.quote)}”" in listed, f.id
     assert listed.count("on no chart") == len(ds.figures) - len(charted)
     assert any(b.proto.label == "Download every figure (CSV)" for b in at.get("download_button"))
@@ -140,7 +144,7 @@ def test_a_link_to_a_figure_shows_it_first_with_its_source_and_where_it_is_chart
         box = unescaped(at.info[0].value)
         f = by_id[fid]
         assert box.startswith("The figure you followed a link to:"), box
-        assert f"**{f.label}**: {f.value:g} {f.unit}" in box
+        assert f"**{f.label}**: {f.value_text}" in box
         assert short(ds, f.citation.source) in box and where in box
         assert flat(f.citation.quote) in box
         assert "(#every-figure)" in box

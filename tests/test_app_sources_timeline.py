@@ -135,3 +135,17 @@ def test_unknown_or_empty_timeline_filters_fall_back_with_a_notice(ds, query, no
 def test_an_empty_event_parameter_is_no_event_and_no_notice():
     at = page("pages/timeline.py", {"event": ""})
     assert not at.exception and not at.warning
+
+
+def test_an_undated_event_says_how_it_is_dated_once_and_its_title_comes_early(ds):
+    from geo.vocabulary import DATE_PRECISION_LABEL
+
+    event = next(e for e in ds.events if e.date is None)
+    at = app_test("pages/timeline.py", query={"event": event.id})
+    assert not at.exception
+    [line] = [m.value.replace("\\", "") for m in at.markdown if "topic:" in m.value]
+    assert line.count(DATE_PRECISION_LABEL["undated"]) == 1, line
+    assert event.date_phrase in line
+    # In the event box: the source's words, then the title (the long note cut the title off).
+    [box] = [s for s in at.selectbox if s.key == "w_event"]
+    assert box.format_func(event.id) == f"“{event.date_phrase}”: {event.title}"

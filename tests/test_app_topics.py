@@ -108,3 +108,17 @@ def test_choosing_a_topic_shows_it_and_rewrites_the_address(ds):
     assert at.session_state["topic"] == "central_asia"
     text = fold(markdown_text(at))
     assert all(fold(c.citation.quote) in text for c in claims_on_topic(ds, "central_asia"))
+
+
+def test_figure_links_say_whose_figure_each_is(ds):
+    """Three sources give the border's length: three links that read the same told nothing."""
+    at = run_topics({"topic": "border"})
+    text = markdown_text(at).replace("\\", "")
+    lengths = [f for f in ds.figures if f.id.startswith("border-length-")]
+    assert len(lengths) == 3
+    for f in lengths:
+        short = ds.sources[f.citation.source].meta.short_name
+        assert f"[{f.label}: {f.value_text}, per {short}](/figures?figure={f.id})" in text, f.id
+    # A count has no unit ("6", not "6 count").
+    planned = next(f for f in ds.figures if f.unit == "count" and f.id in text)
+    assert f"{planned.label}: {planned.value:g}, per" in text

@@ -70,7 +70,7 @@ def test_a_figure_link_on_a_topic_opens_that_figure_first_and_back_returns(page,
     page.wait_for_url("**/figures?figure=border-length-ips")
     notice = page.locator("[data-testid=stAlertContentInfo]").first
     expect(notice).to_contain_text("The figure you followed a link to:")
-    expect(notice).to_contain_text(f"{figure.label}: {figure.value:g} {figure.unit}")
+    expect(notice).to_contain_text(f"{figure.label}: {figure.value_text}")
     expect(notice).to_contain_text("on no chart")
     expect(notice).to_be_in_viewport()
     # Its link goes down to the list of every figure, in the page.
