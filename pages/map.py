@@ -373,7 +373,7 @@ with map_col:
     st.caption(
         "Click a feature, or Tab to it and press Enter, to read its sources. "
         f"{dash_rule()} A pale band marks a schematic route whose real alignment is not "
-        "public. The legend is folded at the map's bottom right."
+        "public. The legend is at the map's bottom right (folded on screen)."
     )
 
 

@@ -76,10 +76,15 @@ def test_printing_the_map_gives_the_map_then_the_panel_and_quotes_without_the_si
     text, sheets = printed(page, "map")
     # On paper the map's zoom buttons are gone (they did nothing there and covered its corner).
     page.emulate_media(media="print")
-    zoom = map_frame(page).locator(".leaflet-control-zoom")
+    frame = map_frame(page)
+    zoom = frame.locator(".leaflet-control-zoom")
     assert zoom.evaluate("(e) => getComputedStyle(e).display") == "none"
+    # And the legend is open on paper (folded, it said nothing there): its rows are drawn.
+    row = frame.locator(".atlas-legend details .atlas-legend-sym").first
+    assert row.evaluate("(e) => e.checkVisibility()")
     page.emulate_media(media="screen")
     assert zoom.evaluate("(e) => getComputedStyle(e).display") != "none"
+    assert not row.evaluate("(e) => e.checkVisibility()")  # folded on screen
     feature = ds.feature(PIPELINE)
     for c in feature.props.citations:
         assert squash(c.quote) in text
