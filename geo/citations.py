@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from geo.models import Citation, Dataset, Resolved, Source
 from geo.sources import FoldedText, normalise
 from geo.text import h
+from geo.vocabulary import topic_href
 
 
 def citation_key(citation: Citation) -> str:
@@ -58,7 +59,7 @@ class Citer:
             return "/sources?" + urlencode({"tab": "disagreements"})
         if self.kind == "claim":
             # By id: stable across label changes; the Topics page takes ids and labels alike.
-            return "/topics?" + urlencode({"topic": self.topic or ""})
+            return topic_href(self.topic or "")
         # The Figures page shows the figure a link names first, with its quote.
         return "/figures?" + urlencode({"figure": self.id})
 

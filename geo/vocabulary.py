@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from pydantic import AfterValidator, Field
 
@@ -47,6 +48,17 @@ TOPIC_LABEL: dict[str, str] = {
     "diplomacy": "Diplomacy",
     "central_asia": "Iran and Central Asia",
 }
+
+
+def topic_href(topic: str) -> str:
+    """The Topics page's address for a topic, by the label its pills show (`?topic=Energy`).
+
+    The page also opens `?topic=energy`, but Streamlit's binding keeps only a label in the
+    address: an id left a bare /topics behind, and Back to it opened the first topic.
+    """
+    return "/topics?" + urlencode({"topic": TOPIC_LABEL.get(topic, topic)})
+
+
 DatePrecision = Literal["day", "month", "year", "undated"]
 DisagreementKind = Literal["contradiction", "may_measure_different_things", "different_dates"]
 

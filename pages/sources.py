@@ -15,7 +15,7 @@ from geo.rows import DISAGREEMENT_COLUMNS, disagreement_rows, to_csv_bytes
 from geo.sources import search
 from geo.text import h, md
 from geo.urlstate import focus_from_query, focus_to_query, id_notice, shown
-from geo.vocabulary import DISAGREEMENT_LABEL
+from geo.vocabulary import DISAGREEMENT_LABEL, topic_href
 from pages import _state
 from pages._shared import dataset, download, problem_banner, source_cards, sources_csv_button
 from patches import leave_pages_folder_mode
@@ -161,9 +161,8 @@ with tab_disagree:
                     f"“{md(' '.join(v.citation.quote.split()))}”"
                 )
             st.caption(md(d.note))
-            topic = urlencode({"topic": d.topics[0]}) if d.topics else ""
-            if topic:
-                st.markdown(f"[Read the topic: what each source says](/topics?{topic})")
+            if d.topics:
+                st.markdown(f"[Read the topic: what each source says]({topic_href(d.topics[0])})")
 
 with tab_read:
     doc = st.selectbox(

@@ -28,7 +28,7 @@ def test_a_passage_cited_by_several_records_names_each(ds):
     }
     assert {c.kind for c in quote_owner.citers} == {"feature", "claim"}
     claim = next(c for c in quote_owner.citers if c.kind == "claim")
-    assert claim.href == "/topics?topic=border"
+    assert claim.href == "/topics?topic=The+border"
 
 
 def test_citer_links_go_to_map_figures_and_timeline(ds):
