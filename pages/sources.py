@@ -58,6 +58,11 @@ if _state.arrived():
     # opens that document).
     if link.get("q") and not link.get("tab") and not link.get("source"):
         _state.seed("tab", "Search")
+    # One naming a document opens it to read, whatever tab the reader was on. (The links say
+    # so without ?tab=Read: Streamlit's binding drops a first tab's name from the address, and
+    # that drop was a second history entry, so Back from a hit needed two presses.)
+    if link.get("source") and not link.get("tab"):
+        _state.seed("tab", "Read")
 
 
 def on_doc_change() -> None:
@@ -122,7 +127,7 @@ with tab_search:
             else:
                 shown = md(x.sentence)
             href = "/sources?" + urlencode(
-                {"source": x.source_id, "hit": n, "q": query, "tab": "Read"}
+                {"source": x.source_id, "hit": n, "q": query}
             )
             st.markdown(
                 f"- {shown}  \n  — {md(ds.sources[x.source_id].meta.short_name)} · [open at this hit]({href})"

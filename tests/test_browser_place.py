@@ -314,3 +314,25 @@ def test_a_shared_link_shows_its_feature_whole_at_either_width(sized, app_server
     else:
         assert shown[4] == 8, shown
     assert "view=" not in page.url, page.url
+
+
+def test_a_search_hit_opens_its_document_to_read_and_one_back_returns_to_the_hits(
+    sized, app_server
+):
+    """The hit's link said ?tab=Read, which Streamlit's binding then dropped from the address
+    as a second history entry: the first Back stayed on the document."""
+    page, _, _ = sized
+    page.goto(f"{app_server.url}/sources?q=smuggl&tab=Search")
+    hit = page.get_by_role("link", name="open at this hit").first
+    expect(hit).to_be_visible()
+    page.wait_for_timeout(1000)
+    before = page.evaluate("history.length")
+    hit.click()
+    expect(page.get_by_role("tab", name="Read")).to_have_attribute("aria-selected", "true")
+    expect(page.locator(".atlas-focus").first).to_be_visible()
+    page.wait_for_timeout(1500)  # anything Streamlit would still write to the address
+    assert page.evaluate("history.length") == before + 1
+    page.go_back()
+    expect(page.get_by_role("tab", name="Search")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("link", name="open at this hit").first).to_be_visible()
+    assert "source=" not in page.url
