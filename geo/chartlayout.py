@@ -255,6 +255,17 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
             and not isinstance(trace.text, str)
         ):
             trace.text = [t.replace(" (", "<br>(", 1) if t else t for t in trace.text]
+    # A value written on a column in short lines, and never smaller than 10 px: Plotly shrank
+    # "approximately $3 bn" to fit a phone's column, to 7 px.
+    for trace in fig.data:
+        if (
+            trace.type == "bar"
+            and trace.orientation != "h"
+            and trace.text is not None
+            and not isinstance(trace.text, str)
+        ):
+            trace.text = [short_lines(t, 14) if t and "<br>" not in t else t for t in trace.text]
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "show"})
     return fig
 
 

@@ -126,9 +126,7 @@ with tab_search:
                 shown = f"{md(x.sentence[:a])}**{md(x.sentence[a:b])}**{md(x.sentence[b:])}"
             else:
                 shown = md(x.sentence)
-            href = "/sources?" + urlencode(
-                {"source": x.source_id, "hit": n, "q": query}
-            )
+            href = "/sources?" + urlencode({"source": x.source_id, "hit": n, "q": query})
             st.markdown(
                 f"- {shown}  \n  — {md(ds.sources[x.source_id].meta.short_name)} · [open at this hit]({href})"
             )

@@ -91,15 +91,21 @@ def test_each_chart_title_sits_under_the_toolbar_and_above_the_plot_and_no_label
         # Every text Plotly drew (values beside bars, tick labels; not the hover's own box) is
         # inside the chart's box.
         drawn = box.evaluate(
-            """(el) => [...el.querySelectorAll('.main-svg text')]
+            r"""(el) => [...el.querySelectorAll('.main-svg text')]
                 .filter((t) => !t.closest('.hoverlayer'))
                 .map((t) => { const r = t.getBoundingClientRect();
-                              return [t.textContent, r.left, r.right, r.width]; })"""
+                              // Plotly shrinks a text to fit by a scale() on it.
+                              const m = /scale\(([0-9.]+)/.exec(t.getAttribute('transform') || '');
+                              return [t.textContent, r.left, r.right, r.width,
+                                      parseFloat(getComputedStyle(t).fontSize)
+                                      * (m ? parseFloat(m[1]) : 1)]; })"""
         )
-        for text, left, right, w in drawn:
+        for text, left, right, w, size in drawn:
             if w > 0:
                 assert left >= plot["x"] - 1, (chart.id, text)
                 assert right <= plot["x"] + plot["width"] + 1, (chart.id, text)
+                # Plotly shrank a value written on a narrow column to 7 px.
+                assert size >= 10, (chart.id, text, size)
     # Names under columns break between words, never inside one.
     ticks = page.locator(".st-key-chart-central-asia .xtick text").all_text_contents()
     assert any("Kazakhstan" in t for t in ticks), ticks
