@@ -90,9 +90,11 @@ def popup_html(ds: Dataset, feature: Feature) -> str:
     if differ:
         # Briefly: the panel beside the map shows the versions side by side.
         parts.append(
-            '<div class="atlas-pop-differ"><strong>The sources differ</strong> on '
+            # The matter as its record names it ("What is there at Chadgi"), after a colon: run
+            # into a sentence ("differ on What is…") its capital read as a slip.
+            '<div class="atlas-pop-differ"><strong>The sources differ</strong>: '
             + "; ".join(h(d.topic) for d in differ)
-            + ": the panel shows each version with its quote.</div>"
+            + ". The panel shows each version with its quote.</div>"
         )
     for c in p.citations:
         resolved = ds.cite(c)

@@ -61,8 +61,9 @@ st.markdown(
             "atlas's reason for showing it.",
             "- **The atlas's placement note**: where the atlas got a position or route from. "
             "It is never the sources' word.",
-            "- **Precision**: "
-            + "; ".join(f"*{md(k)}*: {md(v)}" for k, v in PRECISION_MEANING.items()),
+            # One line each: the meanings have semicolons of their own.
+            "- **Precision**:\n"
+            + "\n".join(f"  - *{md(k)}*: {md(v)}" for k, v in PRECISION_MEANING.items()),
             "- **Differences between sources** (Sources page): every version with its quote, and "
             "what kind of difference the atlas reads it as, labelled as its reading.",
             "- **Claims** (Topics page): the statements of the sources a brief could cite, each "

@@ -290,7 +290,7 @@ def test_popup_says_briefly_when_the_sources_differ_on_its_feature(ds):
     from geo.mapview import popup_html
 
     differ = popup_html(ds, ds.feature("chadgi-border-market"))
-    assert "The sources differ</strong> on What is there at Chadgi" in differ
+    assert "The sources differ</strong>: What is there at Chadgi. The panel" in differ
     assert "The sources differ" not in popup_html(ds, ds.feature("gwadar-port"))
 
 
