@@ -165,6 +165,13 @@ class Chooser(MacroElement):
                 return best;
             }
             map.on('preclick', function (e) { lastClick = e.containerPoint; });
+            // No name tooltip over or behind an open popup (a tap on a phone left one there).
+            map.on('popupopen', function () {
+                L.DomUtil.addClass(map.getContainer(), 'atlas-popup-open');
+            });
+            map.on('popupclose', function () {
+                L.DomUtil.removeClass(map.getContainer(), 'atlas-popup-open');
+            });
             map.on('popupopen', function (e) {
                 var source = e.popup._source;
                 if (!lastClick || !source || !source.feature) { return; }

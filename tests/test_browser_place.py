@@ -336,3 +336,24 @@ def test_a_search_hit_opens_its_document_to_read_and_one_back_returns_to_the_hit
     expect(page.get_by_role("tab", name="Search")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_role("link", name="open at this hit").first).to_be_visible()
     assert "source=" not in page.url
+
+
+def test_no_name_tooltip_shows_over_or_behind_an_open_popup(sized, app_server):
+    """A tap on a phone left the feature's name tooltip half-visible behind its popup."""
+    page, _, _ = sized
+    page.goto(app_server.url)
+    frame = map_frame(page)
+    marker = frame.locator('.leaflet-marker-icon[aria-label="Gwadar Port"]')
+    marker.hover()
+    expect(frame.locator(".leaflet-tooltip").first).to_be_visible()  # the name, on hover
+    marker.click()
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Gwadar")
+    marker.hover(force=True)
+    shown = frame.evaluate(
+        "() => [...document.querySelectorAll('.leaflet-tooltip')]"
+        ".filter((t) => getComputedStyle(t).display !== 'none').length"
+    )
+    assert shown == 0
+    frame.locator(".leaflet-popup-close-button").click()
+    marker.hover(force=True)
+    expect(frame.locator(".leaflet-tooltip").first).to_be_visible()
