@@ -51,6 +51,13 @@ class Frame:
         y = MARGIN_T + (self.top - merc_y(lat)) / (self.top - self.bottom) * self.h
         return x, y
 
+    def lonlat(self, x: float, y: float) -> tuple[float, float]:
+        """The place drawn at pixel (x, y): `px` undone."""
+        lon = self.west + (x - MARGIN_L) / self.w * (self.east - self.west)
+        m = self.top - (y - MARGIN_T) / self.h * (self.top - self.bottom)
+        lat = math.degrees(2 * math.atan(math.exp(math.radians(m))) - math.pi / 2)
+        return lon, lat
+
     def paper(self, x: float, y: float) -> tuple[float, float]:
         return (x - MARGIN_L) / self.w, 1 - (y - MARGIN_T) / self.h
 

@@ -48,7 +48,14 @@ from geo.mapframe import (
     layout,
     locator,
 )
-from geo.mapstyle import IMAGE_DASH, IMAGE_SIZE, IMAGE_SYMBOL, KIND_COLOUR, POINT_STACK
+from geo.mapstyle import (
+    IMAGE_DASH,
+    IMAGE_SIZE,
+    IMAGE_SYMBOL,
+    KIND_COLOUR,
+    POINT_OFFSET,
+    POINT_STACK,
+)
 from geo.memo import PerObject
 from geo.models import Dataset, Feature
 from geo.text import plot
@@ -58,6 +65,9 @@ logger = logging.getLogger(__name__)
 MAP_SIZE = (1800, 1300)
 HALO = "#f1c40f"  # the selection's colour, as on the live map
 HOLLOW = {"planned", "proposed"}  # a place not yet there is drawn hollow, as on the live map
+# A kind's offset (geo/kinds.py, in the live map's px) in the image's px: enough for a market beside
+# a crossing to show, little enough that names near them still find room on a brief's map.
+OFFSET_SCALE = 0.75
 
 
 @dataclass
@@ -275,8 +285,19 @@ def map_figure(
             name=APPROXIMATE_LABEL, showlegend=True, hoverinfo="skip",
             meta="mark:approximate"))  # fmt: skip
         marks.append("approximate")
+    # Where each point's symbol is drawn: a market or a zone beside the crossing it serves, by
+    # its kind's offset as on the live map (drawn on its place, it was hidden under the
+    # crossing's symbol at Gabd, its name's leader pointing at nothing).
+    place: dict[str, tuple[float, float]] = {}
+    for f in points:
+        lon, lat = f.geometry["coordinates"][:2]
+        dx, dy = POINT_OFFSET.get(f.props.kind, (0, 0))
+        if dx or dy:
+            x, y = frame.px(lon, lat)
+            lon, lat = frame.lonlat(x + OFFSET_SCALE * dx, y + OFFSET_SCALE * dy)
+        place[f.id] = (lon, lat)
     if chosen is not None and chosen.geometry["type"] == "Point":
-        lon, lat = chosen.geometry["coordinates"][:2]
+        lon, lat = place.get(chosen.id, chosen.geometry["coordinates"][:2])
         fig.add_trace(go.Scattergeo(lon=[lon], lat=[lat], mode="markers", hoverinfo="skip",
                                     marker={"symbol": "circle-open", "size": 34, "color": HALO,
                                             "line": {"width": 5, "color": HALO}},
@@ -286,7 +307,7 @@ def map_figure(
     for f in sorted(points, key=lambda f: POINT_STACK.get(f.props.kind, 0)):
         kind = f.props.kind
         symbol = IMAGE_SYMBOL.get(kind, "circle") + ("-open" if f.props.status in HOLLOW else "")
-        lon, lat = f.geometry["coordinates"][:2]
+        lon, lat = place[f.id]
         fig.add_trace(go.Scattergeo(
             lon=[lon], lat=[lat], mode="markers", name=KIND_LABEL[kind], legendgroup=f"kind:{kind}",
             showlegend=kind not in kinds, hoverinfo="skip", meta=f"kind:{kind}",
@@ -306,7 +327,7 @@ def map_figure(
         lon=[(x0 + x1) / 2], lat=[bar_lat], mode="text", text=[f"{km} km"], textposition="top center",
         textfont={"size": 14, "color": "#1d2327"}, hoverinfo="skip", showlegend=False, meta="scale-label"))  # fmt: skip
     (bx0, by0), (bx1, _) = frame.px(x0, bar_lat), frame.px(x1, bar_lat)
-    point_px = {f.id: frame.px(*f.geometry["coordinates"][:2]) for f in points}
+    point_px = {f.id: frame.px(*place[f.id]) for f in points}
     line_px = [
         frame.px(x, y)
         for f in lines

@@ -50,6 +50,7 @@ POINT_STACK = Column("stack", points=True)
 # The same table as the static image (Plotly) names it: its marker, size and dash per status.
 IMAGE_SYMBOL = Column("image_symbol", points=True)
 IMAGE_SIZE = Column("image_size", points=True)
+POINT_OFFSET = Column("offset", points=True)
 IMAGE_DASH = {
     status: {"dashed": "dash", "dotted": "dot"}[DASH_NAME[d]]
     for status, d in STATUS_DASH.items()

@@ -76,8 +76,10 @@ def test_names_cover_fewer_lines_than_when_lines_were_not_avoided(ds, view, befo
     image = map_figure(ds, on=ON, **VIEWS[view])
     covering = {p.label.key: image.lines.under(p.box) for p in image.labels}
     # A name stays beside its symbol even over a line rather than go far out on a leader (see
-    # the next test): at the Gabd cluster, the market's name crosses one line to stay near.
-    assert sum(covering.values()) <= 2 < before
+    # the next test): at the Gabd cluster, the market's name crosses lines to stay near. (Its
+    # symbol now stands beside the crossing's, among the lines there, not hidden under it:
+    # one more line crossed than when it was on the crossing's spot.)
+    assert sum(covering.values()) <= 3 < before
     for key in ("feature:taftan-mirjaveh-crossing", "feature:chadgi-border-market",
                 "town:Saravan", "feature:gabd-rimdan-crossing"):  # fmt: skip
         assert covering.get(key, 0) == 0, key
@@ -348,3 +350,35 @@ def test_a_name_stays_beside_its_symbol_on_a_brief_sized_map(ds):
         dy = max(box.y0 - label.y, 0, label.y - box.y1)
         reach = (dx * dx + dy * dy) ** 0.5
         assert reach <= label.radius + RINGS[NEAR - 1] + 1, (label.key, round(reach))
+
+
+def test_a_market_beside_a_crossing_is_drawn_beside_it_not_under_it(ds):
+    """Drawn on its own spot, the Gabd market's square was hidden under the crossing's diamond
+    and its name's leader pointed at nothing; it stands beside it, as on the live map."""
+    from geo.kinds import KIND_STYLE
+    from geo.mapimage import OFFSET_SCALE
+
+    size = MAP_SIZE
+    image = map_figure(ds, on=ON, size=size)
+    frame = Frame(image.bounds, *layout(size, room(ds, None, size))[:2])
+    drawn = {}
+    for t in image.figure.data:
+        if str(t.meta).startswith("kind:") and t.mode == "markers":
+            for lon, lat in zip(t.lon, t.lat, strict=True):
+                drawn[(t.meta, round(lon, 4), round(lat, 4))] = frame.px(lon, lat)
+    crossing = ds.feature("gabd-rimdan-crossing")
+    market = ds.feature("gabd-border-market")
+    cx, cy = frame.px(*crossing.geometry["coordinates"][:2])
+    px, py = frame.px(*market.geometry["coordinates"][:2])
+    assert ((px - cx) ** 2 + (py - cy) ** 2) ** 0.5 < 6  # on its own spot, under the diamond
+    [(mx, my)] = [xy for (meta, *_), xy in drawn.items() if meta == "kind:border_market"
+                  and abs(xy[0] - cx) < 30 and abs(xy[1] - cy) < 30]  # fmt: skip
+    dx, dy = KIND_STYLE["border_market"].offset
+    assert abs(mx - px - OFFSET_SCALE * dx) < 0.5 and abs(my - py - OFFSET_SCALE * dy) < 0.5
+    # Far enough that most of the 12 px square shows beside the 16 px diamond.
+    assert ((mx - cx) ** 2 + (my - cy) ** 2) ** 0.5 >= 12
+    # The crossing itself is drawn on its place, on top.
+    assert any(
+        meta == "kind:crossing" and abs(xy[0] - cx) < 0.01 and abs(xy[1] - cy) < 0.01
+        for (meta, *_), xy in drawn.items()
+    )
