@@ -58,7 +58,8 @@ class Citer:
         if self.kind == "disagreement":
             return "/sources?" + urlencode({"tab": "disagreements"})
         if self.kind == "claim":
-            # By id: stable across label changes; the Topics page takes ids and labels alike.
+            # By the label its pills write (?topic=Energy): with an id, Streamlit's binding left
+            # a bare /topics in the address and Back to it opened the first topic.
             return topic_href(self.topic or "")
         # The Figures page shows the figure a link names first, with its quote.
         return "/figures?" + urlencode({"figure": self.id})

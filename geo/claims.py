@@ -148,8 +148,7 @@ def record_links(
             out.append(f"{md(gid)} (figure unavailable)")
             continue
         # Whose figure: three sources give the border's length, each its own link.
-        src = ds.sources.get(g.citation.source)
-        per = src.meta.short_name if src else g.citation.source
+        per = _source_name(ds, g.citation.source)
         out.append(
             f"[{md(g.label)}: {md(g.value_text)}, per {md(per)}]"
             f"(/figures?{urlencode({'figure': gid})}) (figures)"

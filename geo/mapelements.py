@@ -111,6 +111,18 @@ class Legend(MacroElement):
                 var details = legend.getContainer().querySelector('details');
                 if (details) { details.open = false; }
             });
+            // On paper it is open (the stylesheet opens it too, where the browser knows
+            // ::details-content); folded back as it was after printing.
+            var wasOpen = null;
+            window.addEventListener('beforeprint', function () {
+                var details = legend.getContainer().querySelector('details');
+                if (details && wasOpen === null) { wasOpen = details.open; details.open = true; }
+            });
+            window.addEventListener('afterprint', function () {
+                var details = legend.getContainer().querySelector('details');
+                if (details && wasOpen !== null) { details.open = wasOpen; }
+                wasOpen = null;
+            });
         })();
         {% endmacro %}
         """

@@ -26,3 +26,10 @@ def plot(text: object) -> str:
 def h(text: object) -> str:
     """Escape text for HTML, quotes included, so it is safe in content and attributes."""
     return html.escape(str(text), quote=True)
+
+
+def unplot(text: object) -> str:
+    """Plotly label text back to plain text: its line breaks as spaces, its tags dropped, its
+    entities as the characters they stand for (to show a chart's title in Markdown, via `md`)."""
+    spaced = re.sub(r"<br\s*/?>", " ", str(text), flags=re.I)
+    return html.unescape(re.sub(r"<[^>]*>", "", spaced))

@@ -17,7 +17,7 @@ from geo.export import sources_text
 from geo.models import Dataset, Figure
 from geo.pngexport import browser_path
 from geo.rows import CHART_COLUMNS, FIGURE_COLUMNS, chart_rows, figure_rows, flat, to_csv_bytes
-from geo.text import md
+from geo.text import md, unplot
 from geo.urlstate import id_notice
 from pages._shared import (
     data_version,
@@ -150,7 +150,7 @@ def figure_text(f: Figure) -> str:
         head += f" ({md(f.qualifier)})"
     chart = chart_of.get(f.id)
     # The title the reader sees above the chart (its short title names its files).
-    title = (chart.figure.layout.title.text or chart.title) if chart else ""
+    title = unplot(chart.figure.layout.title.text or chart.title) if chart else ""
     where = f"charted in “{md(title)}” on this page" if chart else "on no chart"
     return (
         f"{head} · {md(short(ds, f.citation.source))} · {where}\n\n> “{md(flat(f.citation.quote))}”"

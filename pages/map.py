@@ -409,6 +409,10 @@ def map_download() -> None:
     if bounds is None and st.session_state.get("map_view"):
         (lat, lon), zoom = st.session_state.map_view
         bounds = view_bounds((lat, lon), zoom, MAP_PX)
+    elif bounds is None and selected and ds.feature(selected):
+        # A link's feature, before the map (which fits it itself) has reported its view.
+        (lat, lon), zoom = view_for(ds.feature(selected), MAP_PX)
+        bounds = view_bounds((lat, lon), zoom, MAP_PX)
     fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
     with fmt_col:
         fmt = st.segmented_control(

@@ -270,7 +270,7 @@ class Replicas:
         try:
             with urllib.request.urlopen(request, timeout=2) as r:
                 given = r.headers.get_all("Set-Cookie") or []  # Streamlit sets one too
-                moved = [c for c in given if re.match(rf"SERVERID=(?!{name};)", c)]
+                moved = [c for c in given if re.match(rf"SERVERID=(?!{re.escape(name)}(;|$))", c)]
                 return r.status == 200 and not moved
         except OSError:
             return False
