@@ -205,8 +205,8 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
     # The title hung from the top of the chart, under a free band where Plotly's toolbar sits
     # (so that the toolbar never covers it), with a top margin as tall as its wrapped lines.
     # (Anchored by its bottom to the plot, as before, Plotly drew a title of several lines
-    # down into the plot, over its top tick label, under 90 px of blank.) The legend under the plot, where Plotly makes room for as many rows as it
-    # takes at the reader's width. (A legend between title and plot was given room by a
+    # down into the plot, over its top tick label, under 90 px of blank.) The legend under the
+    # plot, where Plotly makes room for as many rows as it takes at the reader's width. (A legend between title and plot was given room by a
     # guess per entry: ~120 px of dead space on a wide screen, too little on a phone.)
     fig.update_layout(
         title={"text": "<br>".join(lines), "automargin": False, "yref": "container",
@@ -244,26 +244,16 @@ def screen_figure(fig: go.Figure, height: int) -> go.Figure:
             tickvals=labels,
             ticktext=[short_lines(label, 16) for label in labels],
         )
-    # The value beside a horizontal bar's end in two short lines ("1,044 km" over
-    # "(measured)"): on one line it ran past a phone's chart and was cut.
+    # Bar values in short lines: beside a horizontal bar's end, "1,044 km" over "(measured)" (on
+    # one line it ran past a phone's chart and was cut); on a column, wrapped, and never under
+    # 10 px (Plotly shrank "approximately $3 bn" to 7 px to fit a phone's column).
     for trace in fig.data:
-        if (
-            trace.type == "bar"
-            and trace.orientation == "h"
-            and trace.textposition == "outside"
-            and trace.text is not None
-            and not isinstance(trace.text, str)
-        ):
-            trace.text = [t.replace(" (", "<br>(", 1) if t else t for t in trace.text]
-    # A value written on a column in short lines, and never smaller than 10 px: Plotly shrank
-    # "approximately $3 bn" to fit a phone's column, to 7 px.
-    for trace in fig.data:
-        if (
-            trace.type == "bar"
-            and trace.orientation != "h"
-            and trace.text is not None
-            and not isinstance(trace.text, str)
-        ):
+        if trace.type != "bar" or trace.text is None or isinstance(trace.text, str):
+            continue
+        if trace.orientation == "h":
+            if trace.textposition == "outside":
+                trace.text = [t.replace(" (", "<br>(", 1) if t else t for t in trace.text]
+        else:
             trace.text = [short_lines(t, 14) if t and "<br>" not in t else t for t in trace.text]
     fig.update_layout(uniformtext={"minsize": 10, "mode": "show"})
     return fig

@@ -241,11 +241,9 @@ if _state.arrived():
     # holds them) and notices for what Streamlit's binding drops from ?layers= and ?basemap=.
     link = _state.address()
     notices: list[str | None] = []
-    feature = None
     if "feature" in link:
         feature_id, notices = feature_from_query(link, [f.id for f in ds.features])
         _state.put(PAGE, feature_id)
-        feature = ds.feature(feature_id) if feature_id else None
     if linked_view is not None:
         st.session_state.map_view = ((linked_view.lat, linked_view.lon), linked_view.zoom)
     elif "feature" in link:
