@@ -189,7 +189,9 @@ class OpeningFit(MacroElement):
             }
             setTimeout(function () {
                 map.setView = setView;
-                if (asked) { return; }
+                // Marked once the map stands at its opening view (tests wait for it).
+                map.once('moveend', function () { window.__atlasOpened = true; });
+                if (asked) { window.__atlasOpened = true; return; }
                 var feature = linkedFeature();
                 if (feature) {
                     map.fitBounds(feature, {padding: [{{ this.padding }}, {{ this.padding }}],
